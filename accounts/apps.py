@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.hooks import NavItem
+from accounts.roles import Role
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("People")
+
+    def nav_items(self, user):
+        if not user.is_authenticated:
+            return []
+        items = [
+            NavItem(_("Today"), reverse("accounts:today"), order=0),
+            NavItem(_("My profile"), reverse("accounts:profile"), order=90),
+        ]
+        if user.has_role(Role.COORDINATOR, Role.ADMIN):
+            items.append(NavItem(_("People and roles"), reverse("accounts:people"), order=80))
+        return items

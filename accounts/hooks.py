@@ -1,0 +1,61 @@
+"""How other apps add to the shared screens without accounts importing them.
+
+An app's AppConfig may define any of these methods; accounts calls them on every installed app:
+
+- ``nav_items(user) -> Iterable[NavItem]``: links for the main navigation, by role.
+- ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
+- ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
+  ``personas`` maps a role value to the demo person holding it.
+
+Keep each cheap: they run on every page (nav) or on the home page (cards); a card should cost one
+or two queries whatever the data size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class TodayCard:
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50
+    url: str = ""
+
+
+def _collect(method: str, *args) -> list:
+    found: list = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, method, None)
+        if hook is not None:
+            result: Iterable | None = hook(*args)
+            if result:
+                found.extend(result)
+    return found
+
+
+def nav_items(user) -> list[NavItem]:
+    return sorted(_collect("nav_items", user), key=lambda item: (item.order, item.label))
+
+
+def today_cards(request) -> list[TodayCard]:
+    return sorted(_collect("today_cards", request), key=lambda card: (card.order, card.title))
+
+
+def seed_demo(personas: dict, stdout) -> None:
+    for config in apps.get_app_configs():
+        hook = getattr(config, "seed_demo", None)
+        if hook is not None:
+            hook(personas, stdout)

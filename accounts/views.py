@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import services
+from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm
+from accounts.hooks import today_cards
+from accounts.models import ConsentPurpose, User
+from accounts.permissions import access_person_for_roles
+from accounts.roles import ROLE_DESCRIPTIONS, Role
+
+
+def today(request):
+    return render(request, "accounts/today.html", {"cards": today_cards(request)})
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    current = services.profile_for(user)
+    initial = {
+        "display_name": user.display_name,
+        "pronouns": user.pronouns,
+        "area": current.area,
+        "languages": ", ".join(current.languages),
+        "interests": ", ".join(current.interests),
+        "availability": current.availability,
+        "accessibility_needs": current.accessibility_needs,
+        "lived_experience": current.lived_experience,
+        "lived_experience_consent": services.has_consent(user, ConsentPurpose.LIVED_EXPERIENCE),
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["lived_experience_consent"]:
+            services.give_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+        else:
+            services.withdraw_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+        try:
+            services.update_profile(
+                user=user,
+                by=user,
+                display_name=data["display_name"],
+                pronouns=data["pronouns"],
+                **form.profile_fields(),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def my_data(request):
+    return render(request, "accounts/my_data.html", {"delete_form": DeleteAccountForm()})
+
+
+def my_data_download(request):
+    body = services.export_personal_data_json(user=request.user)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="alongside-my-data-{stamp}.json"'
+    return response
+
+
+@require_POST
+def delete_account(request):
+    form = DeleteAccountForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/my_data.html", {"delete_form": form}, status=400)
+    user = request.user
+    logout(request)
+    services.delete_account(user=user)
+    return render(request, "accounts/deleted.html")
+
+
+def people(request):
+    if not request.user.has_role(Role.COORDINATOR, Role.ADMIN):
+        raise Http404
+    query = (request.GET.get("q") or "").strip()[:100]
+    people = User.objects.filter(is_active=True).prefetch_related(
+        Prefetch("groups", to_attr="role_groups")
+    )
+    if query:
+        people = people.filter(display_name__icontains=query) | people.filter(
+            email__icontains=query
+        )
+    page = Paginator(people.order_by("display_name", "id"), 50).get_page(request.GET.get("page"))
+    labels = dict(Role.choices)
+    rows = [
+        (person, [labels[g.name] for g in person.role_groups if g.name in labels])
+        for person in page
+    ]
+    return render(request, "accounts/people.html", {"page": page, "rows": rows, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+def person_roles(request, pk: int):
+    person = access_person_for_roles(request.user, pk)
+    form = RolesForm(request.POST or None, initial={"roles": sorted(person.roles)})
+    if request.method == "POST" and form.is_valid():
+        wanted = set(form.cleaned_data["roles"])
+        try:
+            for role in wanted - person.roles:
+                services.grant_role(user=person, role=role, by=request.user)
+            for role in person.roles - wanted:
+                services.revoke_role(user=person, role=role, by=request.user)
+        except PermissionDenied:
+            form.add_error(None, _("Only an admin can give or take away the admin role."))
+        else:
+            messages.success(request, _("Roles saved for %(name)s.") % {"name": person})
+            return redirect("accounts:people")
+    descriptions = [(Role(value).label, ROLE_DESCRIPTIONS[Role(value)]) for value in Role.values]
+    return render(
+        request,
+        "accounts/person_roles.html",
+        {"person": person, "form": form, "descriptions": descriptions},
+    )
+
+
+@login_not_required
+@cache_control(max_age=86400, public=True)
+def manifest(request):
+    body = render_to_string("pwa/manifest.webmanifest", request=request)
+    return HttpResponse(body, content_type="application/manifest+json")
+
+
+@login_not_required
+@cache_control(max_age=0, no_cache=True)
+def service_worker(request):
+    body = render_to_string("pwa/sw.js", request=request)
+    response = HttpResponse(body, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@login_not_required
+def offline(request):
+    return render(request, "pwa/offline.html")

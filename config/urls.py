@@ -1,0 +1,51 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from django.views.static import serve as serve_media
+from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from accounts import views as account_views
+
+# Every log-in goes through allauth's rate-limited, two-factor aware flow.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Alongside back office"
+
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
+    path("volunteering/", include("volunteering.urls")),
+    path("mentoring/", include("mentoring.urls")),
+    path("chat/", include("chat.urls")),
+    path("stories/", include("stories.urls")),
+    path("site/", include("cms.urls")),
+    path("manifest.webmanifest", account_views.manifest, name="manifest"),
+    path("sw.js", account_views.service_worker, name="service_worker"),
+    path("offline/", account_views.offline, name="offline"),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(
+        re_path(
+            r"^media/(?P<path>.*)$",
+            login_not_required(serve_media),
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+# Wagtail's public pages: marked public here because the site denies by default.
+urlpatterns += [
+    re_path(
+        wagtail_urls.serve_pattern,
+        login_not_required(wagtail_views.serve),
+        name="wagtail_serve",
+    ),
+]

@@ -1,0 +1,47 @@
+from django.apps import AppConfig
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.hooks import NavItem, TodayCard
+from accounts.roles import Role
+
+
+class SafeguardingConfig(AppConfig):
+    name = "safeguarding"
+    verbose_name = _("Safeguarding")
+
+    def nav_items(self, user):
+        if not user.is_authenticated:
+            return []
+        items = []
+        if user.has_role(Role.SAFEGUARDING_LEAD):
+            items.append(NavItem(_("Safeguarding"), reverse("safeguarding:list"), order=20))
+        return items
+
+    def today_cards(self, request):
+        from safeguarding.models import Concern
+
+        user = request.user
+        cards = []
+        if user.has_role(Role.SAFEGUARDING_LEAD):
+            new = Concern.objects.new().count()
+            open_ = Concern.objects.open().count()
+            cards.append(
+                TodayCard(
+                    title=_("Safeguarding"),
+                    template="safeguarding/card.html",
+                    context={"new": new, "open": open_},
+                    order=1,
+                    url=reverse("safeguarding:list"),
+                )
+            )
+        if user.roles:
+            cards.append(
+                TodayCard(
+                    title=_("Worried about someone?"),
+                    template="safeguarding/raise_card.html",
+                    order=95,
+                    url=reverse("safeguarding:raise"),
+                )
+            )
+        return cards

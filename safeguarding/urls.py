@@ -1,0 +1,12 @@
+from django.urls import path
+
+from safeguarding import views
+
+app_name = "safeguarding"
+
+urlpatterns = [
+    path("raise/", views.raise_concern, name="raise"),
+    path("concerns/", views.concern_list, name="list"),
+    path("concerns/<int:pk>/", views.concern_detail, name="detail"),
+    path("concerns/<int:pk>/<slug:step>/", views.concern_update, name="update"),
+]
