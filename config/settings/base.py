@@ -328,6 +328,30 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 
+# --- Volunteering (volunteering/) -------------------------------------------------------------
+
+VOLUNTEERING_PLACEHOLDER = True
+
+
+
+# --- Mentoring (mentoring/) ---------------------------------------------------------------------
+
+MENTORING_PLACEHOLDER = True
+
+
+
+# --- Chat (chat/) -------------------------------------------------------------------------------
+
+CHAT_PLACEHOLDER = True
+
+
+
+# --- Stories, events and site (stories/, cms/) ---------------------------------------------------
+
+PUBLISHING_PLACEHOLDER = True
+
+
+
 # --- Logging: nothing sensitive; errors to stderr -----------------------------------------------
 
 LOGGING = {
