@@ -6,6 +6,9 @@ An app's AppConfig may define any of these methods; accounts calls them on every
 - ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
 - ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
   ``personas`` maps a role value to the demo person holding it.
+- ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
+  timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
+  It must be safe to run twice on the same day (remember what was sent).
 
 Keep each cheap: they run on every page (nav) or on the home page (cards); a card should cost one
 or two queries whatever the data size.
@@ -59,3 +62,10 @@ def seed_demo(personas: dict, stdout) -> None:
         hook = getattr(config, "seed_demo", None)
         if hook is not None:
             hook(personas, stdout)
+
+
+def run_daily(now) -> None:
+    for config in apps.get_app_configs():
+        hook = getattr(config, "daily", None)
+        if hook is not None:
+            hook(now)

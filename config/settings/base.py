@@ -333,11 +333,9 @@ WAGTAILSEARCH_BACKENDS = {
 VOLUNTEERING_PLACEHOLDER = True
 
 
-
 # --- Mentoring (mentoring/) ---------------------------------------------------------------------
 
 MENTORING_PLACEHOLDER = True
-
 
 
 # --- Chat (chat/) -------------------------------------------------------------------------------
@@ -345,11 +343,9 @@ MENTORING_PLACEHOLDER = True
 CHAT_PLACEHOLDER = True
 
 
-
 # --- Stories, events and site (stories/, cms/) ---------------------------------------------------
 
 PUBLISHING_PLACEHOLDER = True
-
 
 
 # --- Logging: nothing sensitive; errors to stderr -----------------------------------------------
