@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from accounts.hooks import nav_items
 
 
@@ -6,3 +8,7 @@ def navigation(request):
     if user is None:
         return {}
     return {"nav_items": lambda: nav_items(user)}
+
+
+def crisis_support(request):
+    return {"crisis_support": settings.CRISIS_SUPPORT_LINES}

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "accounts.context_processors.navigation",
+                "accounts.context_processors.crisis_support",
             ],
         },
     },
@@ -305,6 +306,28 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
+
+# Where to turn in a crisis: shown in every page's footer, on the home page and in chat when a
+# message suggests someone is in danger. A charity sets its own with CRISIS_SUPPORT_* variables.
+CRISIS_SUPPORT_LINES = [
+    {
+        "name": env_str("CRISIS_SUPPORT_NAME", "Samaritans"),
+        "phone": env_str("CRISIS_SUPPORT_PHONE", "116 123"),
+        "text": env_str(
+            "CRISIS_SUPPORT_TEXT", "Free, any time, day or night, whatever you are going through."
+        ),
+    },
+    {
+        "name": "Emergency services",
+        "phone": "999",
+        "text": "If someone is in danger or has taken too much of something, call now.",
+    },
+    {
+        "name": "FRANK",
+        "phone": "0300 123 6600",
+        "text": "Honest, confidential information and advice about drugs, any time.",
+    },
+]
 
 # Websocket frames: an explicit cap whichever server runs (daphne's own default is far larger).
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
