@@ -10,6 +10,9 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("People")
 
+    def ready(self):
+        from accounts import receivers  # noqa: F401 - connects the log-in signal receivers
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

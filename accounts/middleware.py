@@ -35,7 +35,8 @@ class StaffTwoFactorMiddleware:
             if now - last > settings.STAFF_SESSION_IDLE_SECONDS:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?next={request.path}")
-            request.session["last_seen"] = now
+            if now - last >= 60 or "last_seen" not in request.session:
+                request.session["last_seen"] = now  # a session write at most once a minute
             if not request.path.startswith(_TWO_FACTOR_SETUP_PREFIXES) and staff_without_two_factor(
                 user
             ):

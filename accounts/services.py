@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.apps import apps
@@ -193,18 +195,34 @@ def export_personal_data_json(*, user: User) -> str:
     return json.dumps(export_personal_data(user=user), cls=DjangoJSONEncoder, indent=2)
 
 
+def close_sockets(*, user_id: int) -> None:
+    """Close the person's open websockets (chat), after the current transaction commits.
+
+    Every consumer joins the group ``user.<id>`` and closes itself on ``session.ended``: a socket
+    must not outlive a logout, a password change, a ban or a deactivation.
+    """
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    group = f"user.{user_id}"
+    transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, {"type": "session.ended"}))
+
+
 def end_all_sessions(*, user: User) -> None:
     """Log the person out everywhere: web sessions and open websockets."""
-    from allauth.usersessions.models import UserSession
-
     for session in UserSession.objects.filter(user=user):
         session.end()
-    layer = get_channel_layer()
-    if layer is not None:
-        group = f"user.{user.pk}"
-        transaction.on_commit(
-            lambda: async_to_sync(layer.group_send)(group, {"type": "session.ended"})
-        )
+    close_sockets(user_id=user.pk)
+
+
+@transaction.atomic
+def deactivate(*, user: User, by: User) -> None:
+    """Stop a person logging in (admins only); their sessions and sockets end at once."""
+    if not by.has_role(Role.ADMIN) or by.pk == user.pk:
+        raise PermissionDenied
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    end_all_sessions(user=user)
+    audit.record(actor=by, action="account.deactivated", target=user, subject=user)
 
 
 @transaction.atomic
@@ -223,6 +241,4 @@ def staff_without_two_factor(user: User) -> bool:
     """True when a person holds a staff role but has not set up an authenticator app yet."""
     if not user.is_authenticated or not (user.roles & STAFF_ROLES):
         return False
-    from allauth.mfa.models import Authenticator
-
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

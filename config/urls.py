@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
@@ -17,6 +18,11 @@ admin.site.site_header = "Alongside back office"
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Wagtail's own log-in form would skip allauth's rate limits and two-step log-in.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

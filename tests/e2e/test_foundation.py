@@ -1,0 +1,68 @@
+"""A newcomer on a phone: sign up, verify by e-mail, log in, see the home page — all accessible."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def emailed_code() -> str:
+    body = mail.outbox[-1].body
+    found = re.search(r"^\s*([A-Z0-9-]{6,9})\s*$", body, re.MULTILINE)
+    assert found, body
+    return found.group(1)
+
+
+def test_sign_up_verify_log_in_and_see_today(page, assert_accessible):
+    mail.outbox.clear()
+    page.goto("/accounts/signup/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Name others see").fill("Kim")
+    page.get_by_label("Password:", exact=True).fill("a long walk home 2026")
+    page.get_by_label("Password (again)").fill("a long walk home 2026")
+    page.get_by_role("button", name="Sign Up").click()
+
+    # Verify the address with the code we e-mailed.
+    page.wait_for_url("**/accounts/confirm-email/**")
+    assert_accessible(page)
+    page.get_by_label("Code").fill(emailed_code())
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/me/")
+    assert page.get_by_role("heading", name="Hello, Kim").is_visible()
+    assert User.objects.get(email="newcomer@example.org").display_name == "Kim"
+
+    # Log out, then back in with the password.
+    page.goto("/accounts/logout/")
+    page.get_by_role("button", name="Sign Out").click()
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("Password:", exact=True).fill("a long walk home 2026")
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/me/")
+    assert_accessible(page)
+
+    # The menu holds this person's pages (and no staff pages).
+    page.get_by_text("Menu").click()
+    nav = page.get_by_role("navigation", name="Main")
+    assert nav.get_by_role("link", name="My profile").is_visible()
+    assert nav.get_by_role("link", name="People and roles").count() == 0
+    page.get_by_role("link", name="My profile").click()
+    assert_accessible(page)
+    page.goto("/me/data/")
+    assert_accessible(page)
+
+
+def test_log_in_by_emailed_code(page, mentee):
+    mail.outbox.clear()
+    page.goto("/accounts/login/code/")
+    page.get_by_label("Email").fill(mentee.email)
+    page.get_by_role("button", name="Request Code").click()
+    page.get_by_label("Code").fill(emailed_code())
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/me/")
+    assert page.get_by_role("heading", name=f"Hello, {mentee.display_name}").is_visible()
