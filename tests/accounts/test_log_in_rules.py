@@ -3,8 +3,8 @@
 import asyncio
 
 import pytest
-from channels.layers import get_channel_layer
 from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.urls import reverse
 
 from accounts.roles import Role

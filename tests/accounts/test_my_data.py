@@ -1,4 +1,4 @@
-"""My data: a person downloads only their own data, and deleting an account leaves nothing behind."""
+"""My data: a person downloads only their own data; deleting an account leaves nothing behind."""
 
 import json
 
