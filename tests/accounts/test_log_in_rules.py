@@ -3,7 +3,7 @@
 import asyncio
 
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.urls import reverse
 
@@ -75,14 +75,18 @@ def test_staff_session_ends_when_idle(client_of, coordinator, settings):
 def test_logging_out_closes_the_persons_websockets(
     client_of, mentee, django_capture_on_commit_callbacks
 ):
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"user.{mentee.pk}", channel)
     client = client_of(mentee)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_logout"))
 
-    async def receive():
-        return await asyncio.wait_for(layer.receive(channel), timeout=2)
+    def log_out():
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("account_logout"))
 
-    assert async_to_sync(receive)() == {"type": "session.ended"}
+    async def scenario():
+        # One event loop throughout: the Redis pub/sub layer belongs to the loop that made it.
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(f"user.{mentee.pk}", channel)
+        await sync_to_async(log_out)()
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    assert async_to_sync(scenario)() == {"type": "session.ended"}
