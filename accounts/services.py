@@ -138,9 +138,12 @@ def update_profile(
 
 
 def _personal_models() -> list[tuple[type[models.Model], list[str]]]:
-    """Every model with a link to a person, and the names of those links.
+    """Every model with a link to a person, and the names of the links that make a row theirs.
 
     Found by walking the models, so a new model is exported without anyone remembering to add it.
+    A link can also mean "decided by" or "recorded by" (a coordinator's name on a volunteer's
+    record): a model names the links that mean ownership in ``personal_data_links``, so a
+    coordinator's download holds their own records, not the people they looked after.
     A model opts out with ``personal_data_export = False`` (the audit trail, safeguarding records:
     the organisation's records about its duty of care, disclosed on request by a person, not here).
     """
@@ -155,9 +158,23 @@ def _personal_models() -> list[tuple[type[models.Model], list[str]]]:
             and field.related_model is User
             and field.concrete
         ]
+        owned = getattr(model, "personal_data_links", None)
+        if owned is not None:
+            links = [name for name in links if name in owned]
         if links:
             found.append((model, links))
     return found
+
+
+# Secrets of log-in machinery: never written into a download.
+_NEVER_EXPORTED = {("mfa", "data"), ("usersessions", "session_key"), ("sessions", "session_key")}
+
+
+def _exportable(obj: models.Model, field: models.Field) -> Any:
+    value = field.value_from_object(obj)
+    if isinstance(field, models.FileField):
+        return value.name if value else ""
+    return value
 
 
 def export_personal_data(*, user: User) -> dict[str, Any]:
@@ -177,14 +194,14 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
             query |= models.Q(**{link: user})
         rows = []
         for obj in model._default_manager.filter(query).order_by("pk"):
-            row = {}
-            for field in obj._meta.concrete_fields:
-                if field.name in {"password", "session_key", "secret", "data"} and (
-                    model._meta.app_label in {"mfa", "usersessions", "sessions"}
-                ):
-                    continue
-                row[field.name] = field.value_from_object(obj)
-            rows.append(row)
+            rows.append(
+                {
+                    field.name: _exportable(obj, field)
+                    for field in obj._meta.concrete_fields
+                    if (model._meta.app_label, field.name) not in _NEVER_EXPORTED
+                    and field.name != "password"
+                }
+            )
         if rows:
             data[model._meta.label] = rows
     audit.record(actor=user, action="data.exported", target=user, subject=user)

@@ -97,3 +97,21 @@ def test_delete_needs_the_word_delete_and_changes_nothing_otherwise(client_of, m
     assert response.status_code == 400
     assert "Type the word DELETE" in response.content.decode()
     assert User.objects.filter(pk=mentee.pk).exists()
+
+
+def test_a_coordinators_download_holds_their_records_not_the_people_they_decided_for(
+    client_of, coordinator, mentee
+):
+    # A consent record is the mentee's; a role granted *by* the coordinator is not in the
+    # coordinator's download (the audit trail is the organisation's record).
+    services.give_consent(user=mentee, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+    services.grant_role(user=mentee, role="volunteer", by=coordinator)
+    body = client_of(coordinator).get(reverse("accounts:my_data_download")).content.decode()
+    assert mentee.email not in body
+    assert "lived_experience" not in body
+
+
+def test_log_in_secrets_are_never_in_the_download(client_of, coordinator):
+    data = json.loads(client_of(coordinator).get(reverse("accounts:my_data_download")).content)
+    assert data["mfa.Authenticator"][0]["type"] == "totp"
+    assert "data" not in data["mfa.Authenticator"][0]
