@@ -20,6 +20,7 @@ from volunteering.models import (
     Reference,
     RiskAssessment,
     RiskDecision,
+    Shift,
     Stage,
     TrainingCompletion,
     TrainingCourse,
@@ -99,6 +100,7 @@ class TrainingCompletionFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(TrainingCourseFactory)
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     expires_on = factory.LazyAttribute(lambda o: o.course.expiry_for(o.completed_on))
+    verified_at = factory.LazyFunction(timezone.now)
 
 
 def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None):
@@ -130,3 +132,14 @@ def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None
     for course in role.required_courses.all():
         TrainingCompletionFactory(user=user, course=course, completed_on=earlier)
     return role
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    role = factory.LazyFunction(lambda: VolunteerRole.objects.get(slug="event-helper"))
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Community café"
+    places = 5
