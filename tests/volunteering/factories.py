@@ -113,6 +113,7 @@ def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None
     role = VolunteerRole.objects.get(slug=role_slug)
     OnboardingFactory(
         user=user,
+        applied_on=earlier - timedelta(days=14),
         induction_completed_on=earlier,
         supervision_agreed_on=earlier,
         interviewed_on=earlier,
