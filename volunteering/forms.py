@@ -21,11 +21,19 @@ from volunteering.services import STEPS
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which needs ISO dates whatever the language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
 
 
 class ApplyForm(forms.Form):

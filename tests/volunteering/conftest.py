@@ -12,9 +12,18 @@ from tests.volunteering.factories import (
     OnboardingFactory,
     ShiftFactory,
     TrainingCompletionFactory,
+    ensure_roles,
     make_cleared,
 )
 from volunteering.models import HoursEntry, ShiftSignup, SignupStatus, VolunteerRole
+
+
+@pytest.fixture(autouse=True)
+def _default_roles(request):
+    """The roles from the data migration, even after another test flushed the database."""
+    if request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("_django_db_helper")  # the marked database access comes first
+        ensure_roles()
 
 
 @pytest.fixture

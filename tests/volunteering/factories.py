@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from volunteering.defaults import ensure_default_roles
 from volunteering.models import (
     DBSCheck,
     DBSLevel,
@@ -103,11 +104,18 @@ class TrainingCompletionFactory(factory.django.DjangoModelFactory):
     verified_at = factory.LazyFunction(timezone.now)
 
 
+def ensure_roles() -> None:
+    """Put back the roles migration 0002 creates, if a transactional test flushed them."""
+    if not VolunteerRole.objects.filter(slug="peer-mentor").exists():
+        ensure_default_roles(TrainingCourse, VolunteerRole)
+
+
 def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None):
     """Create every record ``user`` needs so ``clearance(user, role_slug, on=on).cleared`` is True.
 
     Records are dated a month before ``on`` (today by default) and stay valid well after it.
     """
+    ensure_roles()
     on = on or timezone.localdate()
     earlier = on - timedelta(days=30)
     role = VolunteerRole.objects.get(slug=role_slug)
