@@ -10,7 +10,18 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -246,6 +257,20 @@ def months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+class MonthOf(TruncMonth):
+    """The first day of a date's month.
+
+    On PostgreSQL, truncate a plain timestamp: Django's TruncMonth casts the date to a timestamp
+    with time zone first, which costs a time-zone lookup per row (twice as slow over a million).
+    """
+
+    output_field = DateField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
+
 @dataclass
 class MonthlyReport:
     start: date
@@ -269,8 +294,10 @@ class MonthlyReport:
 def monthly_report(*, months: int = 12, today: date | None = None) -> MonthlyReport:
     """Approved hours per volunteer and per role for each of the last ``months`` months.
 
-    Three queries, all aggregated in the database: per volunteer and month (with names), per role
-    and month, and active volunteers per month.
+    Four queries whatever the number of people: sums per volunteer and month (which also give
+    the active volunteers per month), the names of those volunteers, role titles, and sums per
+    role and month.
+    The sums are made by the database from the covering index on (status, day).
     """
     today = today or timezone.localdate()
     end = months_back(first_of_month(today), -1)
@@ -278,49 +305,46 @@ def monthly_report(*, months: int = 12, today: date | None = None) -> MonthlyRep
     month_list = [months_back(end, n) for n in range(months, 0, -1)]
     approved = HoursEntry.objects.filter(
         status=HoursStatus.APPROVED, worked_on__gte=start, worked_on__lt=end
-    )
+    ).annotate(month=MonthOf("worked_on"))
 
     volunteers: dict[int, dict] = {}
-    for row in (
-        approved.annotate(month=TruncMonth("worked_on"))
-        .values("volunteer_id", "month")
-        .annotate(minutes=Sum("minutes"), name=F("volunteer__display_name"))
-        .order_by()
-    ):
-        entry = volunteers.setdefault(
-            row["volunteer_id"],
-            {"volunteer_id": row["volunteer_id"], "name": row["name"], "minutes": {}, "total": 0},
-        )
-        entry["minutes"][_as_date(row["month"])] = row["minutes"]
-        entry["total"] += row["minutes"]
-
-    roles: dict[str, dict] = {}
-    for row in (
-        approved.annotate(month=TruncMonth("worked_on"))
-        .values("role__title", "month")
+    active: dict[date, int] = dict.fromkeys(month_list, 0)
+    for volunteer_id, month, minutes in (
+        approved.values("volunteer_id", "month")
         .annotate(minutes=Sum("minutes"))
         .order_by()
+        .values_list("volunteer_id", "month", "minutes")
     ):
-        entry = roles.setdefault(
-            row["role__title"], {"role": row["role__title"], "minutes": {}, "total": 0}
+        month = _as_date(month)
+        entry = volunteers.setdefault(
+            volunteer_id, {"volunteer_id": volunteer_id, "name": "", "minutes": {}, "total": 0}
         )
-        entry["minutes"][_as_date(row["month"])] = row["minutes"]
-        entry["total"] += row["minutes"]
+        entry["minutes"][month] = minutes
+        entry["total"] += minutes
+        active[month] = active.get(month, 0) + 1
+    for pk, name in User.objects.filter(pk__in=volunteers).values_list("pk", "display_name"):
+        volunteers[pk]["name"] = name
 
-    active = {
-        _as_date(row["month"]): row["people"]
-        for row in approved.annotate(month=TruncMonth("worked_on"))
-        .values("month")
-        .annotate(people=Count("volunteer_id", distinct=True))
+    titles = dict(VolunteerRole.objects.values_list("pk", "title"))
+    roles: dict[str, dict] = {}
+    for role_id, month, minutes in (
+        approved.values("role_id", "month")
+        .annotate(minutes=Sum("minutes"))
         .order_by()
-    }
+        .values_list("role_id", "month", "minutes")
+    ):
+        title = titles[role_id]
+        entry = roles.setdefault(title, {"role": title, "minutes": {}, "total": 0})
+        entry["minutes"][_as_date(month)] = minutes
+        entry["total"] += minutes
+
     return MonthlyReport(
         start=start,
         end=end,
         months=month_list,
         by_volunteer=sorted(volunteers.values(), key=lambda v: (v["name"], v["volunteer_id"])),
         by_role=sorted(roles.values(), key=lambda r: r["role"]),
-        active_by_month={month: active.get(month, 0) for month in month_list},
+        active_by_month=active,
         total_minutes=sum(v["total"] for v in volunteers.values()),
         hour_value_gbp=settings.VOLUNTEER_HOUR_VALUE_GBP,
     )
