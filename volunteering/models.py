@@ -139,6 +139,10 @@ class Onboarding(models.Model):
 
     objects = OnboardingQuerySet.as_manager()
 
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("user",)
+
     class Meta:
         ordering = ["applied_on", "id"]
 
@@ -155,6 +159,10 @@ class Reference(models.Model):
     requested_on = models.DateField(default=timezone.localdate)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     satisfactory = models.BooleanField(_("satisfactory"), null=True, blank=True)
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
 
     class Meta:
         ordering = ["requested_on", "id"]
@@ -196,6 +204,10 @@ class DBSCheck(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
+
     class Meta:
         ordering = ["-issued_on", "-id"]
         verbose_name = _("DBS check")
@@ -220,8 +232,9 @@ class RiskAssessment(models.Model):
         DBSCheck, on_delete=models.CASCADE, related_name="risk_assessments"
     )
     role = models.ForeignKey(VolunteerRole, on_delete=models.CASCADE, related_name="+")
+    # If the coordinator's account is deleted the decision stands, and nobody can read the notes.
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision = models.CharField(_("decision"), max_length=14, choices=RiskDecision.choices)
     notes = models.TextField(
@@ -253,6 +266,18 @@ def certificate_path(instance: TrainingCompletion, filename: str) -> str:
     return f"volunteering/certificates/{instance.user_id}/{secrets.token_hex(16)}{suffix}"
 
 
+class CertificateField(models.FileField):
+    """A FileField whose plain value is the stored file's name.
+
+    The my-data export (accounts.services) writes ``value_from_object`` as JSON, which a FieldFile
+    is not.
+    """
+
+    def value_from_object(self, obj):
+        stored = super().value_from_object(obj)
+        return stored.name if stored else ""
+
+
 class TrainingCompletionQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(verified_at__isnull=False)
@@ -272,7 +297,7 @@ class TrainingCompletion(models.Model):
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField(_("completed on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    certificate = models.FileField(upload_to=certificate_path, blank=True)
+    certificate = CertificateField(upload_to=certificate_path, blank=True)
     certificate_type = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     # Training a volunteer adds themselves counts once a coordinator has seen the proof.
@@ -282,6 +307,10 @@ class TrainingCompletion(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = TrainingCompletionQuerySet.as_manager()
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("user",)
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -345,6 +374,8 @@ class Shift(models.Model):
 
     objects = ShiftQuerySet.as_manager()
 
+    personal_data_export = False  # the rota, not anyone's personal data
+
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["starts_at"])]
@@ -379,6 +410,10 @@ class ShiftSignup(models.Model):
     # The waiting list is first come, first served: the place in the queue is this time.
     joined_at = models.DateTimeField(default=timezone.now)
     reminded_at = models.DateTimeField(null=True, blank=True)
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
 
     class Meta:
         ordering = ["joined_at", "id"]
@@ -439,6 +474,10 @@ class HoursEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = HoursEntryQuerySet.as_manager()
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
 
     class Meta:
         ordering = ["-worked_on", "-id"]
