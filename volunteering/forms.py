@@ -93,6 +93,11 @@ class LogHoursForm(forms.Form):
         queryset=Shift.objects.none(),
         required=False,
         widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "That shift cannot be logged: its hours are logged already, or you were not on it."
+            )
+        },
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
 

@@ -340,6 +340,7 @@ def pipeline(request):
     )
 
 
+@never_cache
 def volunteer_file(request, user_pk: int):
     """One volunteer's onboarding file. It shows DBS details, so each view is audited."""
     person = access_volunteer(request.user, user_pk)
@@ -481,6 +482,7 @@ def verify_training(request, pk: int):
     return _back_to_file(completion.user_id)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def new_risk_assessment(request, dbs_pk: int):
     dbs = access_dbs_check(request.user, dbs_pk)
