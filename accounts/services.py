@@ -173,7 +173,7 @@ _NEVER_EXPORTED = {("mfa", "data"), ("usersessions", "session_key"), ("sessions"
 def _exportable(obj: models.Model, field: models.Field) -> Any:
     value = field.value_from_object(obj)
     if isinstance(field, models.FileField):
-        return value.name if value else ""
+        return getattr(value, "name", value) or ""
     return value
 
 

@@ -149,13 +149,13 @@ def test_approvals_page_pins_its_queries(
     client = client_of(coordinator)
     log(event_helper, role)
     client.get(reverse("volunteering:approvals"))
-    # Middleware as on every page (9); pending entries with people, roles, shifts (1);
-    # session save (3).
-    with django_assert_num_queries(13):
+    # Middleware as on every page: session, user, roles, authenticator check (4); pending
+    # entries with people, roles, shifts (1).
+    with django_assert_num_queries(5):
         client.get(reverse("volunteering:approvals"))
     for days in range(2, 8):
         log(other_volunteer, role, worked_on=timezone.localdate() - timedelta(days=days))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(5):
         response = client.get(reverse("volunteering:approvals"))
     assert len(response.context["pending"]) == 7
 
