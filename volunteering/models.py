@@ -1,0 +1,301 @@
+"""Volunteering: roles, onboarding records, training, shifts and hours.
+
+Whether someone is cleared for a role is never stored: ``volunteering.services.clearance`` works it
+out from the records below and their expiry dates, so nobody has to remember to untick a flag.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DBSLevel(models.TextChoices):
+    NONE = "none", _("No DBS (criminal record) check needed")
+    BASIC = "basic", _("Basic DBS check")
+    STANDARD = "standard", _("Standard DBS check")
+    ENHANCED = "enhanced", _("Enhanced DBS check")
+
+
+# A higher level of check also covers the roles that need a lower one.
+DBS_RANK = {DBSLevel.NONE: 0, DBSLevel.BASIC: 1, DBSLevel.STANDARD: 2, DBSLevel.ENHANCED: 3}
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, keeping the day where the month allows (31 Jan + 1 → 28 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return start.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(start)  # pragma: no cover - day 28 always exists
+
+
+class TrainingCourse(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    accredited = models.BooleanField(_("accredited"), default=False)
+    valid_for_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if it never needs refreshing."),
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def expiry_for(self, completed_on: date) -> date | None:
+        if self.valid_for_months is None:
+            return None
+        return add_months(completed_on, self.valid_for_months)
+
+
+class VolunteerRole(models.Model):
+    """Something a volunteer can do, and what they need before they do it."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    required_courses = models.ManyToManyField(
+        TrainingCourse, blank=True, related_name="roles", verbose_name=_("training needed")
+    )
+    dbs_level = models.CharField(
+        _("DBS (criminal record) check needed"),
+        max_length=10,
+        choices=DBSLevel.choices,
+        default=DBSLevel.NONE,
+    )
+    references_required = models.PositiveSmallIntegerField(_("references needed"), default=0)
+    induction_required = models.BooleanField(_("induction needed"), default=True)
+    supervision_agreement_required = models.BooleanField(
+        _("supervision agreement needed"), default=False
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Stage(models.TextChoices):
+    """Where a person is in the onboarding pipeline. Coordinators move them along."""
+
+    APPLIED = "applied", _("Applied")
+    INTERVIEW = "interview", _("Interview")
+    CHECKS = "checks", _("References and DBS check")
+    INDUCTION = "induction", _("Induction")
+    ACTIVE = "active", _("Volunteering")
+    PAUSED = "paused", _("Paused")
+
+
+PIPELINE_STAGES = [Stage.APPLIED, Stage.INTERVIEW, Stage.CHECKS, Stage.INDUCTION]
+
+
+class OnboardingQuerySet(models.QuerySet):
+    def in_pipeline(self):
+        return self.filter(stage__in=PIPELINE_STAGES)
+
+
+class Onboarding(models.Model):
+    """One person's way in: their application and the steps that follow it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="onboarding"
+    )
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.APPLIED)
+    roles_wanted = models.ManyToManyField(
+        VolunteerRole, blank=True, related_name="+", verbose_name=_("roles you are interested in")
+    )
+    why = models.TextField(_("why you want to volunteer"))
+    availability = models.JSONField(_("when you are usually free"), default=list, blank=True)
+    lived_experience_to_use = models.TextField(
+        _("lived experience you are willing to draw on"), blank=True
+    )
+    applied_on = models.DateField(default=timezone.localdate)
+    interviewed_on = models.DateField(_("interviewed on"), null=True, blank=True)
+    interviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    induction_completed_on = models.DateField(_("induction completed on"), null=True, blank=True)
+    supervision_agreed_on = models.DateField(
+        _("supervision agreement signed on"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OnboardingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["applied_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Onboarding of {self.user}"
+
+
+class Reference(models.Model):
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="volunteer_references"
+    )
+    referee_name = models.CharField(_("referee's name"), max_length=120)
+    relationship = models.CharField(_("how they know the volunteer"), max_length=120, blank=True)
+    requested_on = models.DateField(default=timezone.localdate)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    satisfactory = models.BooleanField(_("satisfactory"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Reference from {self.referee_name}"
+
+
+class DBSCheck(models.Model):
+    """A DBS (criminal record) certificate seen by a coordinator.
+
+    ``has_disclosure`` says only that the certificate shows something; what it shows is never
+    stored here. A disclosure is weighed in a ``RiskAssessment`` for a role, by a named coordinator.
+    """
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dbs_checks"
+    )
+    level = models.CharField(
+        _("level"), max_length=10, choices=DBSLevel.choices[1:], default=DBSLevel.ENHANCED
+    )
+    issued_on = models.DateField(_("issue date"))
+    certificate_number = models.CharField(_("certificate number"), max_length=12)
+    update_service = models.BooleanField(
+        _("subscribed to the DBS update service"),
+        default=False,
+        help_text=_("The certificate can be checked online, so it stays valid longer."),
+    )
+    recheck_due = models.DateField(
+        _("re-check due"), help_text=_("The check no longer counts from this day.")
+    )
+    has_disclosure = models.BooleanField(
+        _("the certificate discloses something"),
+        default=False,
+        help_text=_("If it does, a coordinator writes a risk assessment for each role."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("DBS check")
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} of {self.issued_on}"
+
+
+class RiskDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved: can do this role")
+    NOT_APPROVED = "not_approved", _("Not approved for this role")
+
+
+class RiskAssessment(models.Model):
+    """A fair-chance decision: can this person do this role, given what their check disclosed?
+
+    Only ``assessor`` can read ``notes``; every reading is audited. Other people see only the
+    decision, through clearance.
+    """
+
+    dbs_check = models.ForeignKey(
+        DBSCheck, on_delete=models.CASCADE, related_name="risk_assessments"
+    )
+    role = models.ForeignKey(VolunteerRole, on_delete=models.CASCADE, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=14, choices=RiskDecision.choices)
+    notes = models.TextField(
+        _("assessment"),
+        help_text=_(
+            "What was disclosed and how it relates to this role, what support or limits are "
+            "agreed. Only you can read this."
+        ),
+    )
+    decided_on = models.DateField(default=timezone.localdate)
+
+    # The organisation's safeguarding record, disclosed on request, not in the self-service export.
+    personal_data_export = False
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["dbs_check", "role"], name="one_assessment_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"Risk assessment for {self.role}"
+
+
+def certificate_path(instance: TrainingCompletion, filename: str) -> str:
+    # The server chooses the name: services pass "certificate.<type>" after checking the content,
+    # so nothing the person typed reaches the file system.
+    suffix = PurePosixPath(filename).suffix.lower()
+    return f"volunteering/certificates/{instance.user_id}/{secrets.token_hex(16)}{suffix}"
+
+
+class TrainingCompletionQuerySet(models.QuerySet):
+    def valid_on(self, on: date):
+        return self.filter(completed_on__lte=on).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gt=on)
+        )
+
+
+class TrainingCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_completions"
+    )
+    course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
+    completed_on = models.DateField(_("completed on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    certificate = models.FileField(upload_to=certificate_path, blank=True)
+    certificate_type = models.CharField(max_length=40, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TrainingCompletionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "-id"]
+        indexes = [models.Index(fields=["expires_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.course} on {self.completed_on}"
+
+
+class ExpiryReminder(models.Model):
+    """A reminder that was sent, so the daily sweep never sends the same one twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    record_type = models.CharField(max_length=20)  # "dbs" or "training"
+    record_id = models.PositiveBigIntegerField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "days_before"], name="one_reminder_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} #{self.record_id}, {self.days_before} days before"
