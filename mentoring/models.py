@@ -107,9 +107,7 @@ class RiskNote(models.Model):
     """Risk information about a referred person. Coordinators only; every view is audited."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="risk_notes")
-    written_by = models.ForeignKey(
-        User, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    written_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     body = models.TextField(_("risk information"))
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -239,7 +237,9 @@ class Meeting(models.Model):
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField(_("when"))
     minutes = models.PositiveSmallIntegerField(_("how long (minutes)"), default=60)
-    place_kind = models.CharField(_("how you will meet"), max_length=20, choices=MeetingPlace.choices)
+    place_kind = models.CharField(
+        _("how you will meet"), max_length=20, choices=MeetingPlace.choices
+    )
     place = models.CharField(
         _("where"), max_length=200, blank=True, help_text=_("A place, a phone number or a link.")
     )
@@ -289,7 +289,9 @@ class MeetingNote(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="note")
     written_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     notes = models.TextField(_("notes (you and coordinators)"), blank=True)
-    agreed_actions = models.TextField(_("what you agreed to do (your mentee sees this)"), blank=True)
+    agreed_actions = models.TextField(
+        _("what you agreed to do (your mentee sees this)"), blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -379,7 +381,7 @@ def new_feed_token() -> str:
 
 
 class CalendarFeed(models.Model):
-    """A personal calendar address. The token is the only key, so it can be replaced or turned off."""
+    """A personal calendar address. The token is its only key: it can be replaced or turned off."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentoring_feed")
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)

@@ -125,7 +125,7 @@ def load_candidates(*, today: date | None = None, mentor_ids=None) -> list[Mento
 
 
 def mentee_facts(referral: Referral) -> MenteeFacts:
-    """The referred person as plain facts (their profile, their referral, their never-again list)."""
+    """The referred person as plain facts: their profile, referral and never-again list."""
     profile = getattr(referral.person, "profile", None)
     languages = set(profile.languages if profile else [])
     if referral.wants_language:
@@ -174,7 +174,9 @@ def shared_items(mentee_id: int) -> frozenset[str]:
 
 def shared_with_mentor(match: Match) -> SharedView:
     items = shared_items(match.mentee_id)
-    profile = getattr(match.mentee, "profile", None) if SharedItem.LIVED_EXPERIENCE in items else None
+    profile = (
+        getattr(match.mentee, "profile", None) if SharedItem.LIVED_EXPERIENCE in items else None
+    )
     return SharedView(items=items, referral=match.referral, profile=profile)
 
 

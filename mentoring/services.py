@@ -5,7 +5,7 @@ notifies after commit. Preconditions are in the docstrings; a broken one raises 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -27,7 +27,6 @@ from mentoring.choices import (
     Need,
     PauseReason,
     ReferralStatus,
-    ReminderKind,
     SharedItem,
 )
 from mentoring.models import (
@@ -71,7 +70,9 @@ def _email_on_commit(user: User, subject: str, body: str) -> None:
     if not user.email:
         return
     transaction.on_commit(
-        lambda: send_mail(subject=subject, message=body, from_email=None, recipient_list=[user.email])
+        lambda: send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[user.email]
+        )
     )
 
 
@@ -409,7 +410,11 @@ def set_meeting_status(*, meeting: Meeting, by: User, status: str) -> Meeting:
     meeting.status = status
     meeting.save(update_fields=["status"])
     audit.record(
-        actor=by, action="meeting.status", target=meeting, subject=meeting.match.mentee, summary=status
+        actor=by,
+        action="meeting.status",
+        target=meeting,
+        subject=meeting.match.mentee,
+        summary=status,
     )
     return meeting
 

@@ -73,7 +73,9 @@ def queue_reminder(*, meeting_id: int, kind: str, at, now) -> bool:
     """Queue one reminder to run at ``at``. A backend that cannot wait (the immediate one used on
     a laptop and in tests) gets only reminders already due; the daily sweep sends the rest."""
     if send_meeting_reminder.get_backend().supports_defer:
-        send_meeting_reminder.using(run_after=max(at, now)).enqueue(meeting_id=meeting_id, kind=kind)
+        send_meeting_reminder.using(run_after=max(at, now)).enqueue(
+            meeting_id=meeting_id, kind=kind
+        )
         return True
     if at <= now:
         send_meeting_reminder.enqueue(meeting_id=meeting_id, kind=kind)
