@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -149,7 +150,7 @@ def mentee_facts(referral: Referral) -> MenteeFacts:
 
 def rules_for(mentee_id: int) -> Rules:
     pairs = DoNotMatch.objects.filter(mentee_id=mentee_id).values_list("mentor_id", "mentee_id")
-    return Rules(do_not_match=frozenset(pairs))
+    return Rules(do_not_match=frozenset(pairs), min_months=settings.MENTORING_ELIGIBLE_AFTER_MONTHS)
 
 
 # --- What people see ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ plain message on the form with nothing changed.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -200,7 +201,7 @@ def suggestions(request, pk: int):
             "form": form,
             "others": len(allowed) - len(rows),
             "weights": matching.weights_table(),
-            "min_months": matching.DEFAULT_RULES.min_months,
+            "min_months": settings.MENTORING_ELIGIBLE_AFTER_MONTHS,
             "do_not_match_form": forms.DoNotMatchForm(mentors=mentors),
         },
     )
