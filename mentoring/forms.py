@@ -108,6 +108,8 @@ class DoNotMatchForm(forms.Form):
 
 
 class ProposeForm(forms.Form):
+    """Propose one of the shortlist: a top-five button, or anyone further down with a reason."""
+
     mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
     override_reason = forms.CharField(
         label=_("Why this mentor"),
@@ -116,9 +118,12 @@ class ProposeForm(forms.Form):
         help_text=_("Needed when you choose someone who is not in the top five."),
     )
 
-    def __init__(self, *args, mentors=(), **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].choices = [(m.pk, m.display_name) for m in mentors]
+        self.fields["mentor"].choices = [
+            (mentor.pk, _("%(name)s (%(score)s points)") % {"name": mentor, "score": s.score})
+            for mentor, s in choices
+        ]
 
 
 class PauseForm(forms.Form):

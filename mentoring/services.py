@@ -5,6 +5,7 @@ notifies after commit. Preconditions are in the docstrings; a broken one raises 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,6 +50,8 @@ from mentoring.models import (
 from mentoring.permissions import MENTOR_WORKING, is_coordinator
 
 TOP = 5
+# Suggestions a coordinator can choose from: the top five, and the next ones for an override.
+SHORTLIST = 50
 REFERRAL_FIELDS = {
     "contact_preference",
     "area",
@@ -149,14 +152,41 @@ def record_do_not_match(*, mentor: User, mentee: User, reason: str, by: User) ->
 # --- Matching -----------------------------------------------------------------------------------
 
 
-def suggestions_for(referral: Referral, *, limit: int | None = TOP):
-    """(top suggestions, every eligible mentor id) for a referral, with mentors loaded."""
+def suggestions_for(
+    referral: Referral, *, limit: int = TOP, shortlist: int = SHORTLIST
+) -> tuple[list[matching.Suggestion], list[matching.Suggestion]]:
+    """(the best ``limit`` suggestions, the next ones up to ``shortlist``) for a referral.
+
+    Asking volunteering whether 10,000 mentors are cleared is slow, and only the best few matter,
+    so: rank everyone as if cleared (ordering only), ask volunteering about the top ``shortlist``,
+    and rank those again with the real answer, so ``rank`` itself applies the clearance rule.
+    If too few of them are cleared, look further down the list (rarely needed).
+    """
     facts = selectors.mentee_facts(referral)
-    candidates = selectors.load_candidates()
     rules = selectors.rules_for(referral.person_id)
-    top = matching.rank(facts, candidates, rules, limit=limit)
-    allowed = [m.id for m in matching.eligible(facts, candidates, rules)]
-    return top, allowed
+    unchecked = selectors.load_candidates(check_clearance=False)
+    by_id = {mentor.id: mentor for mentor in unchecked}
+    window = shortlist
+    while True:
+        ordered = [s.mentor_id for s in matching.rank(facts, unchecked, rules, limit=window)]
+        cleared = selectors.cleared_mentor_ids(ordered) if ordered else set()
+        checked = [replace(by_id[pk], cleared=pk in cleared) for pk in ordered]
+        ranked = matching.rank(facts, checked, rules, limit=shortlist)
+        if len(ranked) >= shortlist or len(ordered) < window:
+            return ranked[:limit], ranked[limit:]
+        window *= 4
+
+
+def check_pair(referral: Referral, mentor: User) -> matching.Suggestion:
+    """The suggestion for this exact pair, with its reasons; ValidationError if a hard rule
+    keeps them apart (not cleared, no place, do not match, ...)."""
+    facts = selectors.mentee_facts(referral)
+    rules = selectors.rules_for(referral.person_id)
+    candidates = selectors.load_candidates(mentor_ids=[mentor.pk])
+    ranked = matching.rank(facts, candidates, rules)
+    if not ranked:
+        raise ValidationError(_("This mentor cannot be matched with this person."))
+    return ranked[0]
 
 
 def _lock_places(mentor: User) -> None:
@@ -183,30 +213,22 @@ def propose_match(
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.WAITING:
         raise ValidationError(_("This referral is not waiting for a match."))
-    top, allowed = suggestions_for(referral)
-    if mentor.pk not in allowed:
-        raise ValidationError(_("This mentor cannot be matched with this person."))
-    chosen = next((s for s in top if s.mentor_id == mentor.pk), None)
+    chosen = check_pair(referral, mentor)
+    top, _others = suggestions_for(referral)
     override_reason = (override_reason or "").strip()
-    if chosen is None and not override_reason:
+    if chosen.mentor_id not in {s.mentor_id for s in top} and not override_reason:
         raise ValidationError(
             _("This mentor is not one of the suggestions. Please say why you chose them.")
         )
     _lock_places(mentor)
-    if chosen is None:
-        # Reasons for a mentor picked by hand: rank just them, so the record still explains.
-        facts = selectors.mentee_facts(referral)
-        candidates = selectors.load_candidates(mentor_ids=[mentor.pk])
-        rules = selectors.rules_for(referral.person_id)
-        chosen = next(iter(matching.rank(facts, candidates, rules)), None)
     try:
         match = Match.objects.create(
             referral=referral,
             mentor=mentor,
             mentee=referral.person,
             proposed_by=by,
-            score=chosen.score if chosen else None,
-            reasons=chosen.reason_texts if chosen else [],
+            score=chosen.score,
+            reasons=chosen.reason_texts,
             override_reason=override_reason[:300],
         )
     except IntegrityError:

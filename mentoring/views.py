@@ -174,10 +174,10 @@ def suggestions(request, pk: int):
     """The top five mentors with their reasons, and a way to choose someone else (with a reason)."""
     require_coordinator(request.user)
     referral = access_referral(request.user, pk)
-    top, allowed = services.suggestions_for(referral)
-    people = User.objects.in_bulk(allowed)
-    mentors = [people[pk] for pk in allowed]
-    form = forms.ProposeForm(_posted(request), mentors=mentors)
+    top, others = services.suggestions_for(referral)
+    people = User.objects.in_bulk([s.mentor_id for s in [*top, *others]])
+    choices = [(people[s.mentor_id], s) for s in [*top, *others]]
+    form = forms.ProposeForm(_posted(request), choices=choices)
     if request.method == "POST" and referral.status == "waiting" and form.is_valid():
         try:
             match = services.propose_match(
@@ -199,10 +199,10 @@ def suggestions(request, pk: int):
             "referral": referral,
             "rows": rows,
             "form": form,
-            "others": len(allowed) - len(rows),
+            "others": len(others),
             "weights": matching.weights_table(),
             "min_months": settings.MENTORING_ELIGIBLE_AFTER_MONTHS,
-            "do_not_match_form": forms.DoNotMatchForm(mentors=mentors),
+            "do_not_match_form": forms.DoNotMatchForm(mentors=[m for m, _s in choices]),
         },
     )
 
@@ -211,7 +211,10 @@ def suggestions(request, pk: int):
 def do_not_match(request, pk: int):
     require_coordinator(request.user)
     referral = access_referral(request.user, pk)
-    mentors = User.objects.filter(groups__name=Role.PEER_MENTOR)
+    chosen = request.POST.get("mentor", "")
+    mentors = User.objects.filter(
+        groups__name=Role.PEER_MENTOR, pk=int(chosen) if chosen.isdigit() else None
+    )
     form = forms.DoNotMatchForm(request.POST, mentors=mentors)
     if form.is_valid():
         try:

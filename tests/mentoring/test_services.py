@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
+from accounts.services import profile_for
 from mentoring import selectors, services, signals
 from mentoring.choices import (
     ContactPreference,
@@ -13,7 +14,7 @@ from mentoring.choices import (
     PauseReason,
     ReferralStatus,
 )
-from mentoring.models import DoNotMatch, Match, MatchEvent, NeverAgain
+from mentoring.models import DoNotMatch, Match, MatchEvent, NeverAgain, Referral
 from tests.factories import person
 from tests.mentoring.factories import active_match, cleared_mentor
 
@@ -40,9 +41,11 @@ def test_only_cleared_mentors_with_places_are_suggested(mentee, coordinator):
     not_cleared = cleared_mentor(cleared=False)
     full = cleared_mentor(places=1)
     active_match(full, person(Role.MENTEE), coordinator)
-    top, allowed = services.suggestions_for(refer(mentee, coordinator))
+    top, others = services.suggestions_for(refer(mentee, coordinator))
     assert [s.mentor_id for s in top] == [good.pk]
-    assert not_cleared.pk not in allowed and full.pk not in allowed
+    assert others == []
+    with pytest.raises(ValidationError):
+        services.check_pair(Referral.objects.get(person=mentee), not_cleared)
 
 
 def test_loading_candidates_takes_the_same_queries_however_many(
@@ -63,9 +66,9 @@ def test_loading_candidates_takes_the_same_queries_however_many(
 def test_override_needs_a_reason_and_never_breaks_a_hard_rule(mentee, coordinator):
     mentors = [cleared_mentor(area="Leeds") for _ in range(6)]
     referral = refer(mentee, coordinator, area="Leeds")
-    top, allowed = services.suggestions_for(referral)
-    outside = next(pk for pk in allowed if pk not in {s.mentor_id for s in top})
-    chosen = next(m for m in mentors if m.pk == outside)
+    top, others = services.suggestions_for(referral)
+    assert len(top) == 5 and len(others) == 1
+    chosen = next(m for m in mentors if m.pk == others[0].mentor_id)
     with pytest.raises(ValidationError):
         services.propose_match(referral=referral, mentor=chosen, by=coordinator)
     blocked = mentors[0]
@@ -176,8 +179,24 @@ def test_never_again_after_an_ending_keeps_them_apart(mentor, mentee, coordinato
         match=match, by=coordinator, reason=EndReason.NOT_RIGHT, never_again=True, rematch=True
     )
     assert NeverAgain.objects.filter(mentee=mentee, mentor=mentor).exists()
-    top, allowed = services.suggestions_for(match.referral)
-    assert mentor.pk not in allowed
+    top, others = services.suggestions_for(match.referral)
+    assert mentor.pk not in {s.mentor_id for s in [*top, *others]}
+    with pytest.raises(ValidationError):
+        services.check_pair(match.referral, mentor)
+
+
+def test_uncleared_mentors_high_in_the_order_are_skipped(mentee, coordinator):
+    # Everyone shares a lot with the mentee, but the best-scoring are not cleared: the shortlist
+    # looks further down until it finds cleared people, and never shows the others.
+    for _ in range(4):
+        cleared_mentor(cleared=False, area="Leeds", interests=["chess"])
+    cleared = [cleared_mentor(area="Leeds") for _ in range(2)]
+    referral = refer(mentee, coordinator, area="Leeds")
+    profile = profile_for(mentee)
+    profile.interests = ["chess"]
+    profile.save()
+    top, others = services.suggestions_for(referral, limit=1, shortlist=2)
+    assert {s.mentor_id for s in [*top, *others]} == {m.pk for m in cleared}
 
 
 def test_a_full_mentor_cannot_take_another(mentee, coordinator):
