@@ -176,6 +176,14 @@ def _fill(count: int) -> object:
     )
 
 
+def _analyze() -> None:
+    """Give the planner statistics, as autovacuum would on a live database."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def _measure(referral, runs: int, expected: int) -> tuple[float, float, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -220,6 +228,7 @@ def main() -> None:
         _setup_django(url)
         started = time.perf_counter()
         referral = _fill(args.candidates)
+        _analyze()
         sys.stdout.write(
             f"filled {args.candidates} mentors in {time.perf_counter() - started:.1f} s\n"
         )
@@ -229,6 +238,8 @@ def main() -> None:
 
         connections.close_all()
         _recreate(url, drop_only=True)
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    sys.stdout.write(f"machine: {os.cpu_count()} processors, load average {load}\n")
     sys.stdout.write(
         f"matching: candidates={args.candidates} rank_ms={rank_ms:.1f} "
         f"total_ms={total_ms:.1f} queries={queries}\n"
