@@ -139,6 +139,10 @@ class Onboarding(models.Model):
 
     objects = OnboardingQuerySet.as_manager()
 
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("user",)
+
     class Meta:
         ordering = ["applied_on", "id"]
 
@@ -155,6 +159,10 @@ class Reference(models.Model):
     requested_on = models.DateField(default=timezone.localdate)
     received_on = models.DateField(_("received on"), null=True, blank=True)
     satisfactory = models.BooleanField(_("satisfactory"), null=True, blank=True)
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
 
     class Meta:
         ordering = ["requested_on", "id"]
@@ -196,6 +204,10 @@ class DBSCheck(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
+
     class Meta:
         ordering = ["-issued_on", "-id"]
         verbose_name = _("DBS check")
@@ -220,8 +232,9 @@ class RiskAssessment(models.Model):
         DBSCheck, on_delete=models.CASCADE, related_name="risk_assessments"
     )
     role = models.ForeignKey(VolunteerRole, on_delete=models.CASCADE, related_name="+")
+    # If the coordinator's account is deleted the decision stands, and nobody can read the notes.
     assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision = models.CharField(_("decision"), max_length=14, choices=RiskDecision.choices)
     notes = models.TextField(
@@ -253,10 +266,27 @@ def certificate_path(instance: TrainingCompletion, filename: str) -> str:
     return f"volunteering/certificates/{instance.user_id}/{secrets.token_hex(16)}{suffix}"
 
 
+class CertificateField(models.FileField):
+    """A FileField whose plain value is the stored file's name.
+
+    The my-data export (accounts.services) writes ``value_from_object`` as JSON, which a FieldFile
+    is not.
+    """
+
+    def value_from_object(self, obj):
+        stored = super().value_from_object(obj)
+        return stored.name if stored else ""
+
+
 class TrainingCompletionQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verified_at__isnull=False)
+
     def valid_on(self, on: date):
-        return self.filter(completed_on__lte=on).filter(
-            Q(expires_on__isnull=True) | Q(expires_on__gt=on)
+        return (
+            self.verified()
+            .filter(completed_on__lte=on)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gt=on))
         )
 
 
@@ -267,11 +297,20 @@ class TrainingCompletion(models.Model):
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField(_("completed on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    certificate = models.FileField(upload_to=certificate_path, blank=True)
+    certificate = CertificateField(upload_to=certificate_path, blank=True)
     certificate_type = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Training a volunteer adds themselves counts once a coordinator has seen the proof.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = TrainingCompletionQuerySet.as_manager()
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("user",)
 
     class Meta:
         ordering = ["-completed_on", "-id"]
@@ -299,3 +338,190 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} #{self.record_id}, {self.days_before} days before"
+
+
+# --- Shifts -------------------------------------------------------------------------------------
+
+
+class ShiftQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now())
+
+    def between(self, start, end):
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def with_taken_places(self):
+        return self.annotate(
+            taken=models.Count("signups", filter=Q(signups__status=SignupStatus.SIGNED_UP)),
+            waiting=models.Count("signups", filter=Q(signups__status=SignupStatus.WAITING)),
+        )
+
+
+class Shift(models.Model):
+    role = models.ForeignKey(
+        VolunteerRole, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("role")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=160)
+    places = models.PositiveSmallIntegerField(_("number of places"))
+    notes = models.TextField(_("notes"), blank=True)
+    # Shifts made together as a weekly series share this; each week is its own shift.
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ShiftQuerySet.as_manager()
+
+    personal_data_export = False  # the rota, not anyone's personal data
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_it_starts"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1), name="shift_has_a_place"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.role} on {local:%a %d %b %H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+
+class SignupStatus(models.TextChoices):
+    SIGNED_UP = "signed_up", _("Signed up")
+    WAITING = "waiting", _("On the waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ShiftSignup(models.Model):
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_signups"
+    )
+    status = models.CharField(max_length=10, choices=SignupStatus.choices)
+    # The waiting list is first come, first served: the place in the queue is this time.
+    joined_at = models.DateTimeField(default=timezone.now)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "volunteer"], name="one_signup_per_shift")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} for {self.shift}: {self.get_status_display()}"
+
+
+# --- Hours --------------------------------------------------------------------------------------
+
+
+class HoursStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Not approved")
+
+
+class HoursEntryQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=HoursStatus.APPROVED)
+
+    def pending(self):
+        return self.filter(status=HoursStatus.PENDING)
+
+    def counted(self):
+        """Entries that stand: approved or still waiting (a rejected one can be logged again)."""
+        return self.exclude(status=HoursStatus.REJECTED)
+
+
+class HoursEntry(models.Model):
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hours_entries"
+    )
+    role = models.ForeignKey(
+        VolunteerRole, on_delete=models.PROTECT, related_name="+", verbose_name=_("role")
+    )
+    shift = models.ForeignKey(
+        Shift,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hours_entries",
+        verbose_name=_("shift"),
+    )
+    worked_on = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(
+        max_length=10, choices=HoursStatus.choices, default=HoursStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = HoursEntryQuerySet.as_manager()
+
+    # The links that make a row this person's own in their data export; the others ("by" links)
+    # are staff actions and must not put the record in the coordinator's export.
+    personal_data_links = ("volunteer",)
+
+    class Meta:
+        ordering = ["-worked_on", "-id"]
+        verbose_name_plural = _("hours entries")
+        indexes = [
+            # Reports read approved hours by date; the included columns let PostgreSQL answer
+            # from the index alone.
+            models.Index(
+                fields=["status", "worked_on"],
+                include=["volunteer", "role", "minutes"],
+                name="hours_status_day_idx",
+            ),
+            models.Index(fields=["volunteer", "worked_on"], name="hours_volunteer_day_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="hours_within_a_day"
+            ),
+            models.UniqueConstraint(
+                fields=["volunteer", "shift"],
+                condition=Q(shift__isnull=False) & ~Q(status="rejected"),
+                name="hours_once_per_shift",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours_label} on {self.worked_on}"
+
+    @property
+    def hours_label(self) -> str:
+        hours, minutes = divmod(self.minutes, 60)
+        return f"{hours}h {minutes:02d}m" if minutes else f"{hours}h"
+
+
+class CalendarFeed(models.Model):
+    """A secret address for a person's shifts in their phone's calendar. Deleting it revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_calendar"
+    )
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data_export = False  # a secret, not something to hand out in a file
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -13,6 +13,7 @@ import factory
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from volunteering.defaults import ensure_default_roles
 from volunteering.models import (
     DBSCheck,
     DBSLevel,
@@ -20,6 +21,7 @@ from volunteering.models import (
     Reference,
     RiskAssessment,
     RiskDecision,
+    Shift,
     Stage,
     TrainingCompletion,
     TrainingCourse,
@@ -99,6 +101,13 @@ class TrainingCompletionFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(TrainingCourseFactory)
     completed_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     expires_on = factory.LazyAttribute(lambda o: o.course.expiry_for(o.completed_on))
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+def ensure_roles() -> None:
+    """Put back the roles migration 0002 creates, if a transactional test flushed them."""
+    if not VolunteerRole.objects.filter(slug="peer-mentor").exists():
+        ensure_default_roles(TrainingCourse, VolunteerRole)
 
 
 def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None):
@@ -106,11 +115,13 @@ def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None
 
     Records are dated a month before ``on`` (today by default) and stay valid well after it.
     """
+    ensure_roles()
     on = on or timezone.localdate()
     earlier = on - timedelta(days=30)
     role = VolunteerRole.objects.get(slug=role_slug)
     OnboardingFactory(
         user=user,
+        applied_on=earlier - timedelta(days=14),
         induction_completed_on=earlier,
         supervision_agreed_on=earlier,
         interviewed_on=earlier,
@@ -130,3 +141,14 @@ def make_cleared(user, role_slug: str = "peer-mentor", *, on: date | None = None
     for course in role.required_courses.all():
         TrainingCompletionFactory(user=user, course=course, completed_on=earlier)
     return role
+
+
+class ShiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Shift
+
+    role = factory.LazyFunction(lambda: VolunteerRole.objects.get(slug="event-helper"))
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+    place = "Community café"
+    places = 5

@@ -3,109 +3,14 @@ them afterwards in the admin; this migration only creates what is missing."""
 
 from django.db import migrations
 
-COURSES = [
-    # slug, title, description, accredited, valid for months
-    (
-        "safeguarding",
-        "Safeguarding adults and children",
-        "Spotting harm, abuse and exploitation, and what to do about it.",
-        True,
-        24,
-    ),
-    (
-        "peer-mentor-training",
-        "Peer mentor training",
-        "Walking alongside someone: listening, goal setting, endings and self-care.",
-        True,
-        36,
-    ),
-    (
-        "group-facilitation",
-        "Running a group",
-        "Facilitating peer support groups safely, including handling disclosures.",
-        False,
-        36,
-    ),
-    (
-        "naloxone",
-        "Naloxone and overdose awareness",
-        "Recognising an overdose and giving naloxone.",
-        True,
-        12,
-    ),
-]
-
-ROLES = [
-    # slug, title, description, DBS level, references, courses, supervision agreement.
-    # Every role needs the induction (an onboarding step, not a course).
-    (
-        "peer-mentor",
-        "Peer mentor",
-        "Meet one person regularly and walk alongside them as they rebuild their life.",
-        "enhanced",
-        2,
-        ["peer-mentor-training"],
-        True,
-    ),
-    (
-        "group-facilitator",
-        "Group facilitator",
-        "Co-run a weekly peer support group with a staff member.",
-        "standard",
-        2,
-        ["safeguarding", "group-facilitation"],
-        True,
-    ),
-    (
-        "event-helper",
-        "Event helper",
-        "Welcome people, make tea and help set up at community events.",
-        "none",
-        1,
-        [],
-        False,
-    ),
-    (
-        "gate-companion",
-        "Meet at the gate companion",
-        "Meet someone on the day they leave prison and help with the first few hours: "
-        "probation, housing, a phone, a meal.",
-        "enhanced",
-        2,
-        ["safeguarding", "naloxone"],
-        True,
-    ),
-]
+from volunteering.defaults import ensure_default_roles
 
 
 def create(apps, schema_editor):
-    TrainingCourse = apps.get_model("volunteering", "TrainingCourse")
-    VolunteerRole = apps.get_model("volunteering", "VolunteerRole")
-    courses = {}
-    for slug, title, description, accredited, months in COURSES:
-        courses[slug], _ = TrainingCourse.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "description": description,
-                "accredited": accredited,
-                "valid_for_months": months,
-            },
-        )
-    for slug, title, description, level, references, needs, supervision in ROLES:
-        role, created = VolunteerRole.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "description": description,
-                "dbs_level": level,
-                "references_required": references,
-                "induction_required": True,
-                "supervision_agreement_required": supervision,
-            },
-        )
-        if created:
-            role.required_courses.set([courses[name] for name in needs])
+    ensure_default_roles(
+        apps.get_model("volunteering", "TrainingCourse"),
+        apps.get_model("volunteering", "VolunteerRole"),
+    )
 
 
 class Migration(migrations.Migration):
