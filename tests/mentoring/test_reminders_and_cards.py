@@ -134,3 +134,17 @@ def test_seed_demo_is_idempotent(settings):
     match = jay.mentoring_as_mentee.get()
     assert match.status == MatchStatus.ACTIVE and match.mentor == personas[Role.PEER_MENTOR]
     assert Meeting.objects.filter(match=match).count() == 1
+
+
+def test_demo_suggestions_show_five_mentors_with_reasons(client_of):
+    from accounts.demo import ensure_personas
+    from mentoring import services
+    from mentoring.demo import seed
+    from mentoring.models import Referral
+
+    personas = ensure_personas()
+    seed(personas, StringIO())
+    waiting = Referral.objects.waiting().first()
+    top, _others = services.suggestions_for(waiting)
+    assert len(top) == 5
+    assert all(suggestion.reasons for suggestion in top)
