@@ -175,7 +175,10 @@ def seed(personas: dict, stdout) -> None:
             proposed_by=dee,
             status=MatchStatus.ACTIVE,
             activated_at=now,
-            reasons=["Both have been in prison", "Both free Tuesday evenings"],
+            reasons=[
+                {"factor": "lived_experience", "text": "Both have been in prison"},
+                {"factor": "availability", "text": "Both free Tuesday evenings"},
+            ],
         )
         for status in (MatchStatus.PROPOSED, MatchStatus.ACCEPTED, MatchStatus.ACTIVE):
             MatchEvent.objects.create(match=match, status=status, by=dee)

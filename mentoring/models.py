@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AVAILABILITY_SLOTS
 from mentoring.choices import (
     OPEN_MATCH_STATES,
     ContactPreference,
@@ -98,6 +99,10 @@ class Referral(models.Model):
     def is_self_referral(self) -> bool:
         return self.referred_by_id == self.person_id
 
+    def get_availability_display(self) -> list[str]:
+        labels = dict(AVAILABILITY_SLOTS)
+        return [str(labels.get(slot, slot)) for slot in self.availability]
+
     def get_needs_display(self) -> list[str]:
         labels = dict(Need.choices)
         return [str(labels.get(need, need)) for need in self.needs]
@@ -157,6 +162,10 @@ class NeverAgain(models.Model):
         return f"Never again #{self.pk}"
 
 
+# Reasons both people may read on a proposal (see Match.shared_reasons).
+MEMBER_VISIBLE_FACTORS = frozenset({"availability", "language", "interests"})
+
+
 class MatchQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_MATCH_STATES)
@@ -180,6 +189,7 @@ class Match(models.Model):
     proposed_at = models.DateTimeField(default=timezone.now)
     # What the ranking said when the match was proposed, kept as the coordinator saw it.
     score = models.IntegerField(null=True, blank=True)
+    # [{"factor": "language", "text": "Both speak Polish"}, ...]
     reasons = models.JSONField(default=list, blank=True)
     override_reason = models.CharField(_("why this mentor"), max_length=300, blank=True)
     activated_at = models.DateTimeField(null=True, blank=True)
@@ -202,6 +212,17 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"Match #{self.pk}"
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """Every reason: for coordinators."""
+        return [reason["text"] for reason in self.reasons]
+
+    @property
+    def shared_reasons(self) -> list[str]:
+        """Reasons the two people may see. Lived experience, needs and area stay out: they were
+        given for matching only, and each person decides what to tell the other."""
+        return [r["text"] for r in self.reasons if r.get("factor") in MEMBER_VISIBLE_FACTORS]
 
 
 class MatchEvent(models.Model):

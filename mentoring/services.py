@@ -228,7 +228,7 @@ def propose_match(
             mentee=referral.person,
             proposed_by=by,
             score=chosen.score,
-            reasons=chosen.reason_texts,
+            reasons=[{"factor": r.factor, "text": r.text} for r in chosen.reasons],
             override_reason=override_reason[:300],
         )
     except IntegrityError:

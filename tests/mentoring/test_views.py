@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
+from accounts.services import profile_for
 from mentoring.choices import ContactPreference, MatchStatus, MeetingStatus, SharedItem
 from mentoring.models import (
     CalendarFeed,
@@ -251,7 +252,28 @@ def test_coordinator_refers_sees_reasons_and_proposes(client_of, coordinator, me
     response = client.post(response["Location"], {"mentor": mentors[0].pk})
     match = Match.objects.get(mentee=mentee)
     assert match.mentor == mentors[0]
-    assert "Both live in Leeds" in match.reasons
+    assert "Both live in Leeds" in match.reason_texts
+
+
+def test_members_never_see_each_others_history_in_the_reasons(client_of, coordinator, mentee):
+    mentor = cleared_mentor(availability=["tue-evening"], lived_experience=["prison"])
+    profile = profile_for(mentee)
+    profile.lived_experience = ["prison"]
+    profile.save()
+    referral = referral_for(mentee, availability=["tue-evening"])
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    url = reverse("mentoring:match", args=[match.pk])
+    assert "Both have been in prison" in client_of(coordinator).get(url).content.decode()
+    page = client_of(mentor).get(url).content.decode()
+    assert "Both free Tuesday evenings" in page
+    assert "Both have been in prison" not in page
+    client_of(mentor).post(reverse("mentoring:match_answer", args=[match.pk]), {"answer": "yes"})
+    page = client_of(mentee).get(url).content.decode()
+    assert "Both free Tuesday evenings" in page
+    assert "Both have been in prison" not in page
 
 
 def test_bad_referral_input_is_a_message_not_a_500(client_of, coordinator):
