@@ -401,3 +401,21 @@ def test_referral_list_query_count_is_pinned(client_of, coordinator, django_asse
         referral_for(person(Role.MENTEE))
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "mentor", "mentee"])
+def test_mentoring_home_query_count_does_not_grow(client_of, world, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(world[who])
+    url = reverse("mentoring:home")
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        referral_for(person(Role.MENTEE))
+        meeting_of(world["match"])
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries)
