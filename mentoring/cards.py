@@ -15,7 +15,7 @@ def cards_for(user) -> list[TodayCard]:
     cards: list[TodayCard] = []
     if user.has_role(Role.MENTEE):
         meeting = selectors.next_meetings(user, limit=1)  # 1 query
-        goals = selectors.goals_of(user).filter(status=GoalStatus.WORKING)[:3]  # 2 queries
+        goals = selectors.goals_with_progress(user).filter(status=GoalStatus.WORKING)[:3]  # 1
         cards.append(
             TodayCard(
                 title=_("My mentoring"),
@@ -31,9 +31,8 @@ def cards_for(user) -> list[TodayCard]:
                 title=_("My mentees"),
                 template="mentoring/cards/mentor.html",
                 context={
-                    "matches": list(selectors.mentor_matches(user)[:5]),
-                    "meetings": list(selectors.next_meetings(user, limit=3)),
-                    "proposals": list(selectors.proposals_waiting(mentor=user)[:3]),
+                    **selectors.mentor_overview(user, limit=5),  # 1 query
+                    "meetings": list(selectors.next_meetings(user, limit=3)),  # 1 query
                 },
                 order=6,
                 url=reverse("mentoring:home"),
@@ -45,9 +44,8 @@ def cards_for(user) -> list[TodayCard]:
                 title=_("Mentoring"),
                 template="mentoring/cards/coordinator.html",
                 context={
-                    "waiting": selectors.waiting_referrals().count(),
-                    "proposals": selectors.proposals_waiting().count(),
-                    "missed": selectors.missed_twice_in_a_row(),
+                    **selectors.referral_counts(),  # 1 query
+                    "missed": selectors.missed_twice_in_a_row(),  # 1 query
                 },
                 order=4,
                 url=reverse("mentoring:referrals"),

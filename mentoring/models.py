@@ -335,13 +335,16 @@ class Goal(models.Model):
 
     @property
     def progress(self) -> int:
-        """Percent of steps done (uses prefetched steps)."""
-        steps = list(self.steps.all())
+        """Percent of steps done: from counts annotated in SQL (selectors.goals_with_progress)
+        when present, else from prefetched steps."""
         if self.status == GoalStatus.REACHED:
             return 100
-        if not steps:
-            return 0
-        return round(100 * sum(step.done for step in steps) / len(steps))
+        if hasattr(self, "steps_total"):
+            total, done = self.steps_total, self.steps_done
+        else:
+            steps = list(self.steps.all())
+            total, done = len(steps), sum(step.done for step in steps)
+        return round(100 * done / total) if total else 0
 
 
 class GoalStep(models.Model):

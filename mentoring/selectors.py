@@ -25,6 +25,7 @@ from mentoring.choices import (
     GoalStatus,
     MatchStatus,
     MeetingStatus,
+    ReferralStatus,
     SharedItem,
 )
 from mentoring.matching import MenteeFacts, MentorFacts, Rules
@@ -258,6 +259,37 @@ def next_meetings(user: User, *, limit: int = 3):
         .filter(match__status=MatchStatus.ACTIVE)
         .upcoming()
         .select_related("match__mentor", "match__mentee")[:limit]
+    )
+
+
+def goals_with_progress(user: User):
+    """Goals with ``steps_total`` and ``steps_done`` counted in SQL (one query, no prefetch)."""
+    return Goal.objects.filter(mentee=user).annotate(
+        steps_total=Count("steps"), steps_done=Count("steps", filter=Q(steps__done=True))
+    )
+
+
+def mentor_overview(user: User, *, limit: int) -> dict[str, list[Match]]:
+    """A mentor's mentees and the proposals waiting for their answer, in one query."""
+    rows = list(
+        Match.objects.filter(
+            mentor=user,
+            status__in=[MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED],
+        )
+        .select_related("mentee")
+        .order_by("mentee__display_name", "id")
+    )
+    return {
+        "matches": [m for m in rows if m.status != MatchStatus.PROPOSED][:limit],
+        "proposals": [m for m in rows if m.status == MatchStatus.PROPOSED][:limit],
+    }
+
+
+def referral_counts() -> dict[str, int]:
+    """Referrals waiting for a match, and those whose proposal waits for an answer (one query)."""
+    return Referral.objects.aggregate(
+        waiting=Count("id", filter=Q(status=ReferralStatus.WAITING)),
+        proposals=Count("id", filter=Q(status=ReferralStatus.MATCHING)),
     )
 
 

@@ -148,3 +148,25 @@ def test_demo_suggestions_show_five_mentors_with_reasons(client_of):
     top, _others = services.suggestions_for(waiting)
     assert len(top) == 5
     assert all(suggestion.reasons for suggestion in top)
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor", "coordinator"])
+def test_each_card_costs_two_queries(meeting, coordinator, who, django_assert_num_queries):
+    from mentoring.cards import cards_for
+    from mentoring.models import Goal, GoalStep
+
+    goal = Goal.objects.create(mentee=meeting.match.mentee, area="housing", words="A flat")
+    GoalStep.objects.create(goal=goal, words="Call", done=True)
+    GoalStep.objects.create(goal=goal, words="Visit")
+    user = {
+        "mentee": meeting.match.mentee,
+        "mentor": meeting.match.mentor,
+        "coordinator": coordinator,
+    }[who]
+    assert user.roles  # read once per request, before the cards
+    # mentee: next meeting; goals with their steps counted. mentor: mentees and proposals; next
+    # meetings. coordinator: referral counts; matches that missed twice.
+    with django_assert_num_queries(2):
+        [card] = cards_for(user)
+        if who == "mentee":
+            assert card.context["goals"][0].progress == 50

@@ -1,7 +1,10 @@
 """Every page and action: anonymous → log in; the wrong person → 404; the right person → 200."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.roles import Role
@@ -419,3 +422,16 @@ def test_mentoring_home_query_count_does_not_grow(client_of, world, who):
     with CaptureQueriesContext(connection) as after:
         client.get(url)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_journey_includes_the_way_into_volunteering(client_of, mentee):
+    from tests.volunteering.factories import make_cleared
+
+    referral_for(mentee, release_date=timezone.localdate() - timedelta(days=90))
+    make_cleared(mentee)
+    page = client_of(mentee).get(reverse("mentoring:journey")).content.decode()
+    assert "You were referred for a mentor" in page
+    assert "Your release day" in page
+    assert "Completed induction" in page
+    # Oldest first: release day (90 days ago) comes before the referral (today).
+    assert page.index("Your release day") < page.index("You were referred for a mentor")
