@@ -36,6 +36,39 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+MAX_ID_DIGITS = 18  # fits a 64-bit integer: a longer "id" is refused before it reaches the database
+
+
+def _looks_like_an_id(value) -> bool:
+    text = str(value)
+    return text.isdigit() and len(text) <= MAX_ID_DIGITS
+
+
+class ChoiceOfRecord(forms.ModelChoiceField):
+    """A ModelChoiceField that never sends an impossible id to the database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not _looks_like_an_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ChoicesOfRecords(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for pk in value:
+            if not _looks_like_an_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
 class ApplyForm(forms.Form):
     why = forms.CharField(
         label=_("Why would you like to volunteer?"),
@@ -43,7 +76,7 @@ class ApplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Tell us a little about why.")},
     )
-    roles = forms.ModelMultipleChoiceField(
+    roles = ChoicesOfRecords(
         label=_("What would you like to do?"),
         queryset=VolunteerRole.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -66,7 +99,7 @@ class ApplyForm(forms.Form):
 
 
 class TrainingForm(forms.Form):
-    course = forms.ModelChoiceField(
+    course = ChoiceOfRecord(
         label=_("Course"), queryset=TrainingCourse.objects.all(), empty_label=None
     )
     completed_on = forms.DateField(label=_("Date you completed it"), widget=DateInput)
@@ -87,8 +120,8 @@ class LogHoursForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Minutes"), min_value=0, max_value=59, initial=0, required=False
     )
-    role = forms.ModelChoiceField(label=_("Role"), queryset=VolunteerRole.objects.all())
-    shift = forms.ModelChoiceField(
+    role = ChoiceOfRecord(label=_("Role"), queryset=VolunteerRole.objects.all())
+    shift = ChoiceOfRecord(
         label=_("Shift (optional)"),
         queryset=Shift.objects.none(),
         required=False,
@@ -130,7 +163,7 @@ class DecideHoursForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    role = forms.ModelChoiceField(label=_("Role"), queryset=VolunteerRole.objects.all())
+    role = ChoiceOfRecord(label=_("Role"), queryset=VolunteerRole.objects.all())
     day = forms.DateField(label=_("Date"), widget=DateInput)
     starts = forms.TimeField(label=_("Starts"), widget=TimeInput)
     ends = forms.TimeField(label=_("Ends"), widget=TimeInput)
@@ -222,7 +255,7 @@ class DBSCheckForm(forms.Form):
 
 
 class RiskAssessmentForm(forms.Form):
-    role = forms.ModelChoiceField(label=_("Role"), queryset=VolunteerRole.objects.all())
+    role = ChoiceOfRecord(label=_("Role"), queryset=VolunteerRole.objects.all())
     decision = forms.ChoiceField(
         label=_("Decision"), choices=RiskDecision.choices, widget=forms.RadioSelect
     )

@@ -56,6 +56,12 @@ OBJECT_CASES = [
     ("move_stage", lambda f: {"user_pk": f["applicant"].pk}, "post", "coordinator"),
     ("record_step", lambda f: {"user_pk": f["applicant"].pk}, "post", "coordinator"),
     ("add_reference", lambda f: {"user_pk": f["applicant"].pk}, "post", "coordinator"),
+    (
+        "reference_received",
+        lambda f: {"user_pk": f["applicant"].pk, "pk": f["reference"].pk},
+        "post",
+        "coordinator",
+    ),
     ("add_dbs_check", lambda f: {"user_pk": f["applicant"].pk}, "post", "coordinator"),
     ("add_training", lambda f: {"user_pk": f["applicant"].pk}, "post", "coordinator"),
     (
@@ -71,7 +77,14 @@ OBJECT_CASES = [
         "coordinator",
     ),
 ]
-FIXTURES = ["training_with_certificate", "shift", "applicant", "disclosed_check"]
+FIXTURES = ["training_with_certificate", "shift", "applicant", "disclosed_check", "reference"]
+
+
+@pytest.fixture
+def reference(applicant):
+    from tests.volunteering.factories import ReferenceFactory
+
+    return ReferenceFactory(volunteer=applicant, received_on=None, satisfactory=None)
 
 
 @pytest.fixture
@@ -162,6 +175,21 @@ def test_volunteer_never_sees_dbs_details_of_others(client_of, event_helper, dis
         .status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("name", ["my_hours", "my_training", "calendar"])
+def test_volunteer_forms_refuse_people_without_the_role(client, client_of, outsider, name):
+    url = reverse(f"volunteering:{name}")
+    assert _login_redirect(client.post(url, {}))
+    assert client_of(outsider).post(url, {}).status_code == 404
+
+
+def test_a_reference_of_another_person_is_404(client_of, coordinator, applicant, event_helper):
+    from tests.volunteering.factories import ReferenceFactory
+
+    theirs = ReferenceFactory(volunteer=event_helper)
+    url = reverse("volunteering:reference_received", args=[applicant.pk, theirs.pk])
+    assert client_of(coordinator).post(url, {}).status_code == 404
 
 
 def test_calendar_feed_is_public_by_token_only(client, client_of, event_helper):
