@@ -94,3 +94,47 @@ def test_referral_to_meeting_on_a_phone(page, login, assert_accessible, live_ser
     body = response.text()
     assert "BEGIN:VEVENT" in body and f"Meeting with {sam.display_name}" in body
     assert "The Mill café" in body
+
+
+def test_other_mentoring_pages_are_accessible(page, login, assert_accessible):
+    from mentoring.models import Goal, GoalStep
+    from tests.mentoring.factories import match_between, meeting_of
+
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    mentee = person(Role.MENTEE, display_name="Jay")
+    sam = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name="Sam"))
+    match = match_between(sam, mentee)
+    meeting = meeting_of(match)
+    goal = Goal.objects.create(mentee=mentee, area="housing", words="My own flat")
+    GoalStep.objects.create(goal=goal, words="Call the council")
+
+    login(page, mentee)
+    for url in (
+        "/mentoring/",
+        "/mentoring/goals/",
+        f"/mentoring/goals/{goal.pk}/",
+        "/mentoring/check-in/",
+        "/mentoring/what-my-mentor-sees/",
+        "/mentoring/my-journey/",
+        "/mentoring/my-people/",
+        f"/mentoring/meetings/{meeting.pk}/",
+    ):
+        page.goto(url)
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert_accessible(page)
+
+    login(page, sam)
+    for url in (f"/mentoring/matches/{match.pk}/", f"/mentoring/meetings/{meeting.pk}/concern/"):
+        page.goto(url)
+        assert_accessible(page)
+
+    login(page, coordinator)
+    for url in (
+        "/mentoring/referrals/",
+        f"/mentoring/referrals/{match.referral.pk}/",
+        f"/mentoring/referrals/{match.referral.pk}/risk/",
+        f"/mentoring/matches/{match.pk}/",
+        f"/mentoring/meetings/{meeting.pk}/",
+    ):
+        page.goto(url)
+        assert_accessible(page)
