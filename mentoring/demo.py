@@ -132,7 +132,7 @@ def _clear(user) -> None:
     from volunteering.models import VolunteerRole
 
     role = VolunteerRole.objects.get(slug="peer-mentor")
-    volunteering_demo._cleared(user, role, timezone.localdate())
+    volunteering_demo.clear_for_demo(user, role, timezone.localdate())
 
 
 @transaction.atomic

@@ -395,10 +395,9 @@ def test_referral_list_query_count_is_pinned(client_of, coordinator, django_asse
     client.get(url)
     for _ in range(3):
         referral_for(person(Role.MENTEE))
-    # 12 are the site's own on every page: session, user, the user-session record (read, user,
-    # update in a savepoint), roles, two-factor check, session save (in a savepoint).
+    # 4 are the site's own on every page: session, user, roles, two-factor check.
     # 1 is this page's: referrals joined with the people referred and referring.
-    with django_assert_num_queries(13) as small:
+    with django_assert_num_queries(5) as small:
         client.get(url)
     for _ in range(5):
         referral_for(person(Role.MENTEE))
