@@ -363,7 +363,15 @@ MENTORING_PLACEHOLDER = True
 
 # --- Chat (chat/) -------------------------------------------------------------------------------
 
-CHAT_PLACEHOLDER = True
+# Rate limit per member and room (token bucket): a burst, then a steady rate.
+CHAT_RATE_BURST = env_int("CHAT_RATE_BURST", 6)
+CHAT_RATE_PER_SECOND = env_int("CHAT_RATE_PER_MINUTE", 30) / 60
+# A new member's first messages in a group wait for a moderator (0 turns this off).
+CHAT_NEW_MEMBER_HOLD = env_int("CHAT_NEW_MEMBER_HOLD", 3)
+# Distinct reporters that hide a message until a moderator looks.
+CHAT_REPORTS_TO_HIDE = 3
+CHAT_EDIT_SECONDS = 5 * 60
+CHAT_HISTORY_PAGE = 50
 
 
 # --- Stories, events and site (stories/, cms/) ---------------------------------------------------
