@@ -65,12 +65,12 @@ def rooms(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _history(membership: Membership, *, before: int = 0, after: int = 0):
+def _history(membership: Membership, user: User, *, before: int = 0, after: int = 0):
     """One page of history by id, oldest first, and whether there is more before it."""
     page = settings.CHAT_HISTORY_PAGE
     rows = (
         Message.objects.filter(room_id=membership.room_id)
-        .shown_to(membership.user, moderator=membership.is_moderator)
+        .shown_to(user, moderator=membership.is_moderator)
         .select_related("author")
     )
     if after:
@@ -99,7 +99,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             _tell_author(request, result)
             return redirect(f"{reverse('chat:room', args=[pk])}#m{result.message.pk}")
     before = _int(request.GET.get("before"))
-    history, more_before, _more_after = _history(membership, before=before)
+    history, more_before, _more_after = _history(membership, request.user, before=before)
     if history and not before:
         services.mark_read(membership=membership, up_to=history[-1].pk)
     status = 400 if request.method == "POST" else 200
@@ -144,7 +144,10 @@ def _tell_author(request: HttpRequest, result: services.PostResult) -> None:
 def history_json(request: HttpRequest, pk: int) -> JsonResponse:
     membership = access_room(request.user, pk)
     history, more_before, more_after = _history(
-        membership, before=_int(request.GET.get("before")), after=_int(request.GET.get("after"))
+        membership,
+        request.user,
+        before=_int(request.GET.get("before")),
+        after=_int(request.GET.get("after")),
     )
     # Only visible messages travel as JSON (held/hidden ones stay on the server-rendered page).
     rows = [services.message_payload(m) for m in history if m.state == MessageState.VISIBLE]
