@@ -69,3 +69,21 @@ def layer(monkeypatch):
     recorder = RecordingLayer()
     monkeypatch.setattr(services, "get_channel_layer", lambda: recorder)
     return recorder
+
+
+@pytest.fixture(autouse=True)
+def _close_worker_connections(request):
+    """After a websocket test on PostgreSQL, end the idle connections its worker threads left on
+    this run's own test database (the threads are gone; their connections would block the
+    database's teardown). Nothing outside this test database is touched."""
+    yield
+    from django.db import connection
+
+    marker = request.node.get_closest_marker("django_db")
+    if connection.vendor != "postgresql" or not (marker and marker.kwargs.get("transaction")):
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
