@@ -12,7 +12,7 @@ import time
 from collections import deque
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
@@ -269,3 +269,24 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def session_ended(self, event):
         await self.send_json({"type": "closing", "reason": "session_ended"})
         await self.close(code=CLOSE_SESSION_ENDED)
+
+
+class BareBroadcastConsumer(AsyncWebsocketConsumer):
+    """The benchmark's baseline (bench/chat_load.py): join a group and re-broadcast every frame.
+
+    No authentication, no database. Routed only when CHAT_BENCH_ROUTES is on; never in production.
+    """
+
+    async def connect(self):
+        self.group = f"bare.{int(self.scope['url_route']['kwargs']['room_id'])}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.channel_layer.group_send(self.group, {"type": "bare.frame", "text": text_data})
+
+    async def bare_frame(self, event):
+        await self.send(text_data=event["text"])

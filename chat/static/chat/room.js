@@ -185,6 +185,11 @@
     });
   }
 
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) { scheduleRead(); } });
+  // The channel layer may drop a broadcast while the socket stays open (Redis restarting):
+  // ask for anything missed now and then, and whenever the page becomes visible again.
+  window.setInterval(function () { send({ type: "resume", after: lastId }); }, 60000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { scheduleRead(); send({ type: "resume", after: lastId }); }
+  });
   connect();
 })();
