@@ -157,7 +157,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope["user"]
         try:
             result = await _db(services.post_message)(
-                room=self.room_id, author=user, body=content.get("body"), client_id=client_id
+                room=self.room_id,
+                author=user,
+                body=content.get("body"),
+                client_id=client_id,
+                broadcast=False,
             )
         except services.ChatError as refusal:
             await self._error(
@@ -177,6 +181,13 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 client_id=client_id,
             )
             return
+        # Saved and committed: broadcast from this event loop (no worker thread waits on it). The
+        # layer may fail or drop; clients that miss a message get it when they resume.
+        for group, event in result.events:
+            try:
+                await self.channel_layer.group_send(group, event)
+            except Exception:  # noqa: BLE001 - any layer failure: the message is safe in the database
+                logger.warning("chat send: broadcast failed; clients will resume", exc_info=True)
         message = result.message
         ack = {
             "type": "ack",

@@ -63,6 +63,8 @@ class PostResult:
     message: Message
     duplicate: bool = False
     notices: list[str] = field(default_factory=list)
+    # (group, event) pairs to broadcast; already committed when post_message returns.
+    events: list[tuple[str, dict]] = field(default_factory=list)
 
 
 # --- Broadcasting (after commit only) -----------------------------------------------------------
@@ -275,19 +277,25 @@ def _clean_body(body) -> str:
     return body
 
 
-def post_message(*, room: Room | int, author: User, body: str, client_id: str = "") -> PostResult:
+def post_message(
+    *, room: Room | int, author: User, body: str, client_id: str = "", broadcast: bool = True
+) -> PostResult:
     """Save a message from ``author`` in ``room`` as visible or held, or refuse with ChatError.
 
     Checks, in order: length, membership, a retry of the same ``client_id`` (returns the stored
     message, nothing broadcast again), read-only, mute, meeting mode, slow mode, rate limit, word
     filters and the boundaries policy, new members' first messages. Broadcast after commit, and only
-    for visible messages.
+    for visible messages. With ``broadcast=False`` the caller sends ``result.events`` itself (the
+    websocket consumer does, on its own event loop, once this has returned and so committed).
     """
     body = _clean_body(body)
     client_id = str(client_id or "")[:64]
     room_id = room if isinstance(room, int) else room.pk
     try:
         result = _post(room_id=room_id, author=author, body=body, client_id=client_id)
+        if broadcast and isinstance(result, PostResult):
+            for group, event in result.events:
+                _send_after_commit(group, event)
     except IntegrityError:
         # Two retries raced with one client id: the other one won; give its message back.
         existing = Message.objects.filter(author=author, client_id=client_id).first()
@@ -400,14 +408,18 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     membership.save(
         update_fields=["tokens", "tokens_at", "last_posted_at", "posted_count", "last_read_id"]
     )
-    if verdict.crisis:
-        _alert_moderators(room=room, message=message)
+    events = []
     if state == MessageState.VISIBLE:
-        _broadcast_message(message)
-    return PostResult(message=message, notices=notices)
+        message.author = author
+        events.append(
+            (f"room.{room.pk}", {"type": "chat.message", "message": message_payload(message)})
+        )
+    if verdict.crisis:
+        events.extend(_alert_moderators(room=room, message=message))
+    return PostResult(message=message, notices=notices, events=events)
 
 
-def _alert_moderators(*, room: Room, message: Message) -> None:
+def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]:
     """Crisis words: moderators get an alert in the log and, if online, on their screens."""
     ModerationAction.objects.create(
         room=room,
@@ -420,10 +432,10 @@ def _alert_moderators(*, room: Room, message: Message) -> None:
     moderator_ids = Membership.objects.filter(room=room, role=MemberRole.MODERATOR).values_list(
         "user_id", flat=True
     )
-    for user_id in moderator_ids:
-        _send_after_commit(
-            f"user.{user_id}", {"type": "chat.alert", "room": room.pk, "message": message.pk}
-        )
+    return [
+        (f"user.{user_id}", {"type": "chat.alert", "room": room.pk, "message": message.pk})
+        for user_id in moderator_ids
+    ]
 
 
 # --- Own messages -------------------------------------------------------------------------------
