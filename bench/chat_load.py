@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 SECRET = "bench-only-" + secrets.token_urlsafe(40)
 P99_LIMIT_MS = 250.0
+REFUSED_HANDSHAKES: list[str] = []  # handshakes the server answered with an error (retried)
 
 
 def free_port() -> int:
@@ -144,13 +145,26 @@ class Client:
         self.acks: dict[str, int] = {}
         self.errors: list[str] = []
         self.resumed = asyncio.Event()
+        self.closed = False
         self.task: asyncio.Task | None = None
 
     async def open(self) -> None:
         import websockets
 
         headers = {"Cookie": f"sessionid={self.cookie}"} if self.cookie else {}
-        self.ws = await websockets.connect(
+        for _attempt in range(3):
+            try:
+                self.ws = await self._connect(websockets, headers)
+                break
+            except websockets.InvalidStatus:
+                REFUSED_HANDSHAKES.append(self.url)
+                await asyncio.sleep(0.5)
+        else:
+            self.ws = await self._connect(websockets, headers)
+        self.task = asyncio.create_task(self.read())
+
+    async def _connect(self, websockets, headers):
+        return await websockets.connect(
             self.url,
             additional_headers=headers,
             origin=self.origin,
@@ -158,7 +172,6 @@ class Client:
             max_queue=None,
             compression=None,
         )
-        self.task = asyncio.create_task(self.read())
 
     async def read(self) -> None:
         import websockets
@@ -181,20 +194,32 @@ class Client:
                 elif kind == "bare":
                     self.seen.setdefault(frame["s"], (now - frame["t"]) / 1e6)
         except websockets.ConnectionClosed:
-            return
+            self.closed = True
+
+    async def _send(self, frame: dict) -> None:
+        import websockets
+
+        try:
+            await self.ws.send(json.dumps(frame))
+        except websockets.ConnectionClosed:
+            self.closed = True
 
     async def send_chat(self, cid: str) -> None:
         # "t" + hex: never mistaken for a phone number by the boundaries filter.
         body = f"bench {cid} t{time.perf_counter_ns():x}"
-        await self.ws.send(json.dumps({"type": "send", "body": body, "client_id": cid}))
+        await self._send({"type": "send", "body": body, "client_id": cid})
 
     async def send_bare(self, seq: int) -> None:
-        await self.ws.send(json.dumps({"type": "bare", "s": seq, "t": time.perf_counter_ns()}))
+        await self._send({"type": "bare", "s": seq, "t": time.perf_counter_ns()})
 
     async def resume(self, after: int) -> None:
         self.resumed.clear()
-        await self.ws.send(json.dumps({"type": "resume", "after": after}))
-        await asyncio.wait_for(self.resumed.wait(), 30)
+        await self._send({"type": "resume", "after": after})
+        if not self.closed:
+            try:
+                await asyncio.wait_for(self.resumed.wait(), 30)
+            except TimeoutError:
+                self.errors.append("resume_timeout")
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -272,6 +297,7 @@ async def steady(clients: list[Client], seconds: float, interval: float = 10.0):
     _expected, missing_after_resume, _lat = room_loss(clients, sent)
     refused = offered - len(sent)
     return {
+        "dropped": sum(c.closed for c in clients),
         "offered": offered,
         "sent": len(sent),
         "refused": refused,
@@ -402,7 +428,8 @@ async def run(args, steady_clients, ceiling_cookies, ceiling_room, port, server_
         f"deliveries={result['expected']} "
         f"missed_live={result['live_missing']} lost_after_resume={result['lost']} "
         f"p50_ms={percentile(lat, 50):.1f} p95_ms={percentile(lat, 95):.1f} "
-        f"p99_ms={percentile(lat, 99):.1f} server rss={rss_mb(server_pid):.0f} MB"
+        f"p99_ms={percentile(lat, 99):.1f} sockets_dropped={result['dropped']} "
+        f"server rss={rss_mb(server_pid):.0f} MB"
     )
     await asyncio.gather(*(c.close() for c in clients))
 
@@ -425,6 +452,7 @@ async def run(args, steady_clients, ceiling_cookies, ceiling_room, port, server_
     out.extend(lines)
     await asyncio.gather(*(c.close() for c in bare_clients))
     out.append(f"server rss at end={rss_mb(server_pid):.0f} MB")
+    out.append(f"handshakes refused then retried: {len(REFUSED_HANDSHAKES)}")
     ratio = sustained / bare if bare else 0.0
     out.append(
         f"chat: clients={len(clients)} rooms={args.rooms} "
@@ -485,6 +513,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     server = None
+    lines: list[str] = []
     log = tempfile.TemporaryFile()
     try:
         wait_port(args.redis_port, redis)
@@ -508,12 +537,19 @@ def main() -> None:
             server.wait(timeout=20)
         redis.terminate()
         redis.wait(timeout=20)
+        log.seek(0)
+        tail = log.read().decode(errors="replace").strip().splitlines()[-3:]
+        if not lines:
+            print("server log tail:", *tail, sep="\n  ")
     log.seek(0)
     text = log.read().decode(errors="replace")
     print(
         f"server log: {text.count('Traceback')} tracebacks, "
         f"{text.count('MaxConnectionsError')} MaxConnectionsError"
     )
+    errors = [line for line in text.splitlines() if "Error" in line and not line.startswith(" ")]
+    for line in sorted(set(errors))[:5]:
+        print(f"  server: {line[:160]}")
     for line in lines:
         print(line)
 

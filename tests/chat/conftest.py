@@ -6,6 +6,7 @@ from django.test import Client
 
 from chat import services
 from chat.models import MemberRole, Membership, Room, RoomKind
+from chat.services import base as services_base
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,7 @@ class RecordingLayer:
 @pytest.fixture
 def layer(monkeypatch):
     recorder = RecordingLayer()
-    monkeypatch.setattr(services, "get_channel_layer", lambda: recorder)
+    monkeypatch.setattr(services_base, "get_channel_layer", lambda: recorder)
     return recorder
 
 

@@ -1,4 +1,4 @@
-"""seed_demo gives chat a peer support group with Alex moderating, Jay and Sam in it; twice is once."""
+"""seed_demo: a peer support group, Alex moderating, Jay and Sam in it; running twice is once."""
 
 import io
 

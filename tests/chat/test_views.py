@@ -254,3 +254,58 @@ def test_today_card_shows_unread_and_waiting(
 def test_chat_in_navigation(client_of, mentee):
     page = client_of(mentee).get(reverse("accounts:today")).content.decode()
     assert f'href="{reverse("chat:rooms")}"' in page
+
+
+MODERATOR_POSTS = [
+    ("chat:room_settings", lambda room, m, u: [room.pk], {"slow_mode_seconds": 5, "reason": "x"}),
+    ("chat:add_member", lambda room, m, u: [room.pk], {"email": "a@example.org", "role": "member"}),
+    ("chat:sanction", lambda room, m, u: [room.pk, u.pk], {"level": "warning", "reason": "x"}),
+    ("chat:moderate_message", lambda room, m, u: [m.pk], {"action": "hide", "reason": "x"}),
+    ("chat:concern", lambda room, m, u: [m.pk], {"summary": "x"}),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "data"), MODERATOR_POSTS)
+def test_moderator_only_actions_are_404_for_members_and_outsiders(
+    client_of, client, room, mentee, mentor, outsider, message, name, args, data
+):
+    url = reverse(name, args=args(room, message, mentee))
+    assert client.post(url, data).status_code == 302  # anonymous: to log in
+    for person_ in (mentor, outsider):
+        assert client_of(person_).post(url, data).status_code == 404
+    message.refresh_from_db()
+    room.refresh_from_db()
+    assert message.state == MessageState.VISIBLE and room.slow_mode_seconds == 0
+
+
+@pytest.mark.parametrize("name", ["chat:hand", "chat:floor", "chat:take_break", "chat:leave"])
+def test_member_actions_are_404_for_outsiders(client_of, client, room, outsider, name):
+    url = reverse(name, args=[room.pk])
+    assert "/accounts/login/" in client.post(url)["Location"]
+    assert client_of(outsider).post(url, {"minutes": 60}).status_code == 404
+
+
+def test_meeting_mode_by_http(client_of, room, moderator, mentee):
+    alex, jay = client_of(moderator), client_of(mentee)
+    alex.post(
+        reverse("chat:room_settings", args=[room.pk]),
+        {"slow_mode_seconds": 0, "meeting_mode": "on", "reason": "Thursday meeting"},
+    )
+    jay.post(reverse("chat:hand", args=[room.pk]), {"raised": "1"})
+    assert "Hand raised" in alex.get(reverse("chat:moderate", args=[room.pk])).content.decode()
+    assert jay.post(reverse("chat:room", args=[room.pk]), {"body": "me?"}).status_code == 400
+    assert jay.post(reverse("chat:floor", args=[room.pk]), {"user": mentee.pk}).status_code == 404
+    alex.post(reverse("chat:floor", args=[room.pk]), {"user": mentee.pk})
+    assert jay.post(reverse("chat:room", args=[room.pk]), {"body": "Thanks all"}).status_code == 302
+
+
+def test_coordinator_starts_a_group(client_of, coordinator, mentee):
+    assert client_of(mentee).get(reverse("chat:new_room")).status_code == 404
+    dee = client_of(coordinator)
+    assert dee.get(reverse("chat:new_room")).status_code == 200
+    response = dee.post(
+        reverse("chat:new_room"), {"name": "Tuesday group", "kind": "peer_support", "is_open": "on"}
+    )
+    new = Room.objects.get(name="Tuesday group")
+    assert response.status_code == 302 and new.is_open
+    assert Membership.objects.get(room=new, user=coordinator).is_moderator
