@@ -3,6 +3,9 @@ JavaScript, safe rendering, and pinned query counts."""
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from accounts.roles import Role
 from chat import services
@@ -309,3 +312,19 @@ def test_coordinator_starts_a_group(client_of, coordinator, mentee):
     new = Room.objects.get(name="Tuesday group")
     assert response.status_code == 302 and new.is_open
     assert Membership.objects.get(room=new, user=coordinator).is_moderator
+
+
+@given(
+    body=st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["\x00hello", "a" * 100_000, "x\r\nSet-Cookie: a=b", "ｓｕｉｃｉｄｅ"]),
+    )
+)
+@hypothesis_settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_post_form_never_fails_with_a_server_error(client_of, mentor, room, body):
+    response = client_of(mentor).post(reverse("chat:room", args=[room.pk]), {"body": body})
+    assert response.status_code in (302, 400)
+    for message in Message.objects.filter(author=mentor):
+        assert "\x00" not in message.body and len(message.body) <= 2000

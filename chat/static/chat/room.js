@@ -135,11 +135,17 @@
         if (frame.support && supportEl) { supportEl.hidden = false; supportEl.scrollIntoView(); }
         break;
       case "error":
-        if (frame.client_id) { delete pending[frame.client_id]; }
+        if (frame.client_id && pending[frame.client_id] !== undefined) {
+          // Not saved: give the words back so nothing typed is lost.
+          var box = form && form.querySelector("textarea[name=body]");
+          if (box && !box.value) { box.value = pending[frame.client_id]; }
+          delete pending[frame.client_id];
+        }
         say(frame.message);
         break;
       case "room":
         if (frame.room.read_only) { say("This room is read-only for now."); }
+        else if (frame.room.meeting_mode) { say("A meeting has started: raise your hand to speak."); }
         break;
       case "alert": say("A message may show someone in crisis: see the moderation page."); break;
       case "closing":
