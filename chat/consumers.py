@@ -217,15 +217,16 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     await self._error("unavailable", "Could not load history; try again.")
                     return
                 for payload in batch:
-                    await self._deliver(payload)
+                    frame = json.dumps({"type": "message", "message": payload})
+                    await self._deliver(payload["id"], frame)
                     after = payload["id"]
                 if len(batch) < RESUME_BATCH:
                     break
         finally:
             self.resuming = False
             buffered, self.buffered = self.buffered, []
-            for payload in sorted(buffered, key=lambda p: p["id"]):
-                await self._deliver(payload)
+            for event in sorted(buffered, key=lambda e: e["id"]):
+                await self._deliver(event["id"], event["frame"])
         await self.send_json({"type": "resumed", "last": after})
 
     async def _read(self, content) -> None:
@@ -238,23 +239,23 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         except DatabaseError:
             await self._error("unavailable", "Could not save where you read up to.")
 
-    async def _deliver(self, payload: dict) -> None:
+    async def _deliver(self, message_id: int, frame: str) -> None:
         """Send a message frame once per connection, whatever mix of live and resume brings it."""
-        if payload["id"] in self.sent_ids:
+        if message_id in self.sent_ids:
             return
-        self.sent_ids.add(payload["id"])
-        self.sent_order.append(payload["id"])
+        self.sent_ids.add(message_id)
+        self.sent_order.append(message_id)
         if len(self.sent_order) > 5000:
             self.sent_ids.discard(self.sent_order.popleft())
-        await self.send_json({"type": "message", "message": payload})
+        await self.send(text_data=frame)
 
     # --- Events from the channel layer ----------------------------------------------------------
 
     async def chat_message(self, event):
         if self.resuming:
-            self.buffered.append(event["message"])
+            self.buffered.append(event)
             return
-        await self._deliver(event["message"])
+        await self._deliver(event["id"], event["frame"])
 
     async def chat_edited(self, event):
         await self.send_json({"type": "edited", "message": event["message"]})

@@ -7,6 +7,7 @@ and the audit trail, and broadcasts only after the transaction commits (see base
 from chat.services.base import (
     ChatError,
     PostResult,
+    message_event,
     message_payload,
     room_state,
 )
@@ -57,6 +58,7 @@ from chat.services.rooms import (
 __all__ = [
     "ChatError",
     "PostResult",
+    "message_event",
     "message_payload",
     "room_state",
     "clear_filter_cache",

@@ -32,6 +32,7 @@ from chat.services.base import (
     _broadcast_removed,
     _log,
     _send_after_commit,
+    message_event,
     message_payload,
 )
 
@@ -283,9 +284,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     events = []
     if state == MessageState.VISIBLE:
         message.author = author
-        events.append(
-            (f"room.{room.pk}", {"type": "chat.message", "message": message_payload(message)})
-        )
+        events.append((f"room.{room.pk}", message_event(message)))
     if verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
     return PostResult(message=message, notices=notices, events=events)

@@ -45,7 +45,7 @@ def test_member_posts_visible_message_broadcast_after_commit(
     assert layer.sent == [
         (
             f"room.{room.pk}",
-            {"type": "chat.message", "message": services.message_payload(result.message)},
+            services.message_event(result.message),
         )
     ]
 
