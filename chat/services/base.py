@@ -1,0 +1,149 @@
+"""Actions in chat. Each checks who may do it, changes state in a transaction, records moderation
+in the room's log and the audit trail, and broadcasts only after the transaction commits.
+
+Persist first, then broadcast (TRUST.md 1): a message that reached any screen is in the database,
+and a broadcast that fails (the channel layer is not reliable) is made good by the client's resume.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from chat.models import (
+    Membership,
+    Message,
+    ModerationAction,
+    Room,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ChatError(Exception):
+    """A refusal the person should read: ``code`` for programs, ``message`` in plain words."""
+
+    def __init__(self, code: str, message: str, *, retry_after: float | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass
+class PostResult:
+    message: Message
+    duplicate: bool = False
+    notices: list[str] = field(default_factory=list)
+    # (group, event) pairs to broadcast; already committed when post_message returns.
+    events: list[tuple[str, dict]] = field(default_factory=list)
+
+
+# --- Broadcasting (after commit only) -----------------------------------------------------------
+
+
+def _send_after_commit(group: str, event: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+
+    def send() -> None:
+        async_to_sync(layer.group_send)(group, event)
+
+    # robust: a channel layer failure must not undo or fail a saved action; clients resume.
+    transaction.on_commit(send, robust=True)
+
+
+def message_payload(message: Message) -> dict:
+    """What every client gets for a visible message. The body is plain text: clients escape it."""
+    return {
+        "id": message.pk,
+        "room": message.room_id,
+        "author": {"id": message.author_id, "name": message.author.display_name},
+        "body": message.body,
+        "created": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "client_id": message.client_id,
+    }
+
+
+def message_event(message: Message) -> dict:
+    """The channel-layer event for a visible message. The client frame is encoded once here, not
+    once per receiving socket (a 50-member room would otherwise encode it 50 times)."""
+    frame = json.dumps({"type": "message", "message": message_payload(message)})
+    return {"type": "chat.message", "id": message.pk, "frame": frame}
+
+
+def _broadcast_message(message: Message) -> None:
+    _send_after_commit(f"room.{message.room_id}", message_event(message))
+
+
+def _broadcast_removed(message: Message) -> None:
+    _send_after_commit(f"room.{message.room_id}", {"type": "chat.removed", "id": message.pk})
+
+
+def _broadcast_room(room: Room) -> None:
+    _send_after_commit(f"room.{room.pk}", {"type": "chat.room", "room": room_state(room)})
+
+
+def _kick(room: Room, user: User, reason: str) -> None:
+    """Close the person's open sockets to this room at once (every server process)."""
+    _send_after_commit(f"user.{user.pk}", {"type": "chat.kick", "room": room.pk, "reason": reason})
+
+
+def room_state(room: Room) -> dict:
+    return {
+        "id": room.pk,
+        "read_only": room.read_only,
+        "slow_mode_seconds": room.slow_mode_seconds,
+        "meeting_mode": room.meeting_mode,
+        "chair": room.chair_id,
+        "floor": room.floor_holder_id,
+    }
+
+
+# --- Logging moderation -------------------------------------------------------------------------
+
+
+def _log(
+    *,
+    room: Room | None,
+    actor: User | None,
+    action: str,
+    reason: str = "",
+    subject: User | None = None,
+    message: Message | None = None,
+) -> None:
+    ModerationAction.objects.create(
+        room=room, actor=actor, action=action, subject=subject, message=message, reason=reason[:300]
+    )
+    audit.record(
+        actor=actor,
+        action=f"chat.{action}",
+        target=message or room,
+        subject=subject,
+        summary=f"room {room.pk}" if room else "chat",
+    )
+
+
+def _require_moderator(room: Room, user: User) -> Membership:
+    membership = Membership.objects.filter(room=room, user=user).first()
+    if membership is None or not membership.is_moderator:
+        raise PermissionDenied
+    return membership
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say why, in a few words.")})
+    return reason[:300]

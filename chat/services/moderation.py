@@ -1,0 +1,288 @@
+"""Reports, moderating messages, sanctions, room settings and meeting mode."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from chat.models import (
+    LADDER,
+    Ban,
+    Membership,
+    Message,
+    MessageState,
+    Report,
+    Room,
+    Sanction,
+    SanctionLevel,
+)
+from chat.services.base import (
+    ChatError,
+    _broadcast_message,
+    _broadcast_removed,
+    _broadcast_room,
+    _kick,
+    _log,
+    _require_moderator,
+    _require_reason,
+    _send_after_commit,
+)
+
+# --- Reports and moderation of messages ---------------------------------------------------------
+
+
+@transaction.atomic
+def report_message(*, message: Message, by: User, reason: str) -> Report:
+    """A member reports a message; enough distinct reporters hide it until a moderator looks."""
+    reason = _require_reason(reason)
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if not Membership.objects.filter(room_id=message.room_id, user=by).exists():
+        raise PermissionDenied
+    if message.author_id == by.pk:
+        raise ValidationError({"reason": _("You cannot report your own message; delete it.")})
+    report, _created = Report.objects.get_or_create(
+        message=message, reporter=by, defaults={"reason": reason}
+    )
+    reporters = Report.objects.filter(message=message, resolved_at=None).count()
+    if message.state == MessageState.VISIBLE and reporters >= settings.CHAT_REPORTS_TO_HIDE:
+        message.state, message.hidden_by_reports = MessageState.HIDDEN, True
+        message.save(update_fields=["state", "hidden_by_reports"])
+        _log(
+            room=message.room,
+            actor=None,
+            action="message.hidden_by_reports",
+            subject=message.author,
+            message=message,
+            reason=f"{reporters} reports",
+        )
+        _broadcast_removed(message)
+    audit.record(actor=by, action="chat.message.reported", target=message, summary="report")
+    return report
+
+
+MESSAGE_ACTIONS = {"hide", "restore", "approve", "delete"}
+
+
+@transaction.atomic
+def moderate_message(*, message: Message, by: User, action: str, reason: str) -> Message:
+    """A room moderator hides, restores, approves (a held message) or deletes a message."""
+    if action not in MESSAGE_ACTIONS:
+        raise ValidationError({"action": _("Please choose what to do.")})
+    reason = _require_reason(reason)
+    message = (
+        Message.objects.select_for_update().select_related("author", "room").get(pk=message.pk)
+    )
+    _require_moderator(message.room, by)
+    was_visible = message.state == MessageState.VISIBLE
+    message.state = {
+        "hide": MessageState.HIDDEN,
+        "restore": MessageState.VISIBLE,
+        "approve": MessageState.VISIBLE,
+        "delete": MessageState.DELETED,
+    }[action]
+    message.hidden_by_reports = False
+    message.save(update_fields=["state", "hidden_by_reports"])
+    Report.objects.filter(message=message, resolved_at=None).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
+    _log(
+        room=message.room,
+        actor=by,
+        action=f"message.{action}",
+        subject=message.author,
+        message=message,
+        reason=reason,
+    )
+    if was_visible and message.state != MessageState.VISIBLE:
+        _broadcast_removed(message)
+    elif not was_visible and message.state == MessageState.VISIBLE:
+        _broadcast_message(message)
+    return message
+
+
+@transaction.atomic
+def dismiss_reports(*, message: Message, by: User, reason: str) -> None:
+    reason = _require_reason(reason)
+    _require_moderator(message.room, by)
+    Report.objects.filter(message=message, resolved_at=None).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
+    _log(
+        room=message.room,
+        actor=by,
+        action="reports.dismissed",
+        subject=message.author,
+        message=message,
+        reason=reason,
+    )
+
+
+def concern_from_message(*, message: Message, by: User, summary: str):
+    """A room moderator raises a safeguarding concern about a message's author."""
+    from safeguarding.models import Source
+    from safeguarding.services import raise_concern
+
+    _require_moderator(message.room, by)
+    with transaction.atomic():
+        concern = raise_concern(
+            raised_by=by,
+            summary=summary,
+            subject=message.author,
+            source=Source.CHAT_MESSAGE,
+            source_ref=f"message:{message.pk}",
+        )
+        _log(
+            room=message.room,
+            actor=by,
+            action="concern.raised",
+            subject=message.author,
+            message=message,
+            reason=_("safeguarding concern raised"),
+        )
+    return concern
+
+
+# --- Sanctions ----------------------------------------------------------------------------------
+
+
+def next_sanction(*, room: Room, user: User) -> str:
+    """The next step on the ladder (warning → timed mute → removal) for this person here."""
+    latest = Sanction.objects.filter(room=room, user=user).values_list("level", flat=True).first()
+    return next_sanction_after(latest)
+
+
+def next_sanction_after(latest: str | None) -> str:
+    if latest is None:
+        return LADDER[0]
+    if latest in LADDER:
+        return LADDER[min(LADDER.index(latest) + 1, len(LADDER) - 1)]
+    return SanctionLevel.REMOVAL
+
+
+@transaction.atomic
+def sanction_member(
+    *, room: Room, user: User, by: User, level: str, reason: str, minutes: int = 0
+) -> Sanction:
+    """Warn, mute for ``minutes``, remove or ban a member. Removal and ban close their sockets."""
+    if level not in SanctionLevel.values:
+        raise ValidationError({"level": _("Please choose a step.")})
+    reason = _require_reason(reason)
+    _require_moderator(room, by)
+    if user.pk == by.pk:
+        raise ValidationError({"level": _("You cannot sanction yourself.")})
+    membership = Membership.objects.select_for_update().filter(room=room, user=user).first()
+    if membership is None and level != SanctionLevel.BAN:
+        raise ValidationError({"level": _("That person is not in this room.")})
+    until = None
+    if level == SanctionLevel.MUTE:
+        if not 1 <= minutes <= 60 * 24 * 30:
+            raise ValidationError({"minutes": _("Mute for between 1 minute and 30 days.")})
+        until = timezone.now() + timedelta(minutes=minutes)
+        membership.muted_until = until
+        membership.save(update_fields=["muted_until"])
+    elif level in (SanctionLevel.REMOVAL, SanctionLevel.BAN):
+        if membership is not None:
+            membership.delete()
+        if level == SanctionLevel.BAN:
+            Ban.objects.update_or_create(room=room, user=user, defaults={"reason": reason})
+        _kick(room, user, level)
+    sanction = Sanction.objects.create(
+        room=room, user=user, level=level, reason=reason, until=until, by=by
+    )
+    _log(room=room, actor=by, action=f"member.{level}", subject=user, reason=reason)
+    return sanction
+
+
+@transaction.atomic
+def lift_mute(*, room: Room, user: User, by: User, reason: str) -> None:
+    reason = _require_reason(reason)
+    _require_moderator(room, by)
+    Membership.objects.filter(room=room, user=user).update(muted_until=None)
+    _log(room=room, actor=by, action="member.unmuted", subject=user, reason=reason)
+
+
+@transaction.atomic
+def lift_ban(*, room: Room, user: User, by: User, reason: str) -> None:
+    reason = _require_reason(reason)
+    _require_moderator(room, by)
+    Ban.objects.filter(room=room, user=user).delete()
+    _log(room=room, actor=by, action="member.unbanned", subject=user, reason=reason)
+
+
+# --- Room settings, membership ------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_room_settings(
+    *,
+    room: Room,
+    by: User,
+    reason: str,
+    locked: bool | None = None,
+    slow_mode_seconds: int | None = None,
+    meeting_mode: bool | None = None,
+) -> Room:
+    """Lock/unlock, slow mode and meeting mode. The one switching meeting mode on chairs it."""
+    reason = _require_reason(reason)
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    _require_moderator(room, by)
+    changes = []
+    if locked is not None and locked != room.locked:
+        room.locked = locked
+        changes.append("locked" if locked else "unlocked")
+    if slow_mode_seconds is not None and slow_mode_seconds != room.slow_mode_seconds:
+        if not 0 <= slow_mode_seconds <= 3600:
+            raise ValidationError({"slow_mode_seconds": _("Choose between 0 and 3600 seconds.")})
+        room.slow_mode_seconds = slow_mode_seconds
+        changes.append(f"slow mode {slow_mode_seconds}s")
+    if meeting_mode is not None and meeting_mode != room.meeting_mode:
+        room.meeting_mode = meeting_mode
+        room.chair = by if meeting_mode else None
+        room.floor_holder = None
+        Membership.objects.filter(room=room).update(hand_raised_at=None)
+        changes.append("meeting mode on" if meeting_mode else "meeting mode off")
+    room.save()
+    for change in changes:
+        action = f"room.{change.split(' ')[0]}"
+        _log(room=room, actor=by, action=action, reason=f"{change}: {reason}")
+    if changes:
+        _broadcast_room(room)
+    return room
+
+
+@transaction.atomic
+def raise_hand(*, membership: Membership, raised: bool) -> None:
+    room = membership.room
+    if not room.meeting_mode:
+        raise ChatError("no_meeting", _("This room is not in a meeting just now."))
+    Membership.objects.filter(pk=membership.pk).update(
+        hand_raised_at=timezone.now() if raised else None
+    )
+    _send_after_commit(
+        f"room.{room.pk}",
+        {"type": "chat.hand", "user": membership.user_id, "raised": raised},
+    )
+
+
+@transaction.atomic
+def give_floor(*, room: Room, by: User, to: User | None) -> Room:
+    """The chair gives the floor to a member (or takes it back with ``to=None``)."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if not room.meeting_mode or room.chair_id != by.pk:
+        raise PermissionDenied
+    if to is not None:
+        if not Membership.objects.filter(room=room, user=to).exists():
+            raise ValidationError({"user": _("That person is not in this room.")})
+        Membership.objects.filter(room=room, user=to).update(hand_raised_at=None)
+    room.floor_holder = to
+    room.save(update_fields=["floor_holder"])
+    _log(room=room, actor=by, action="room.floor", subject=to, reason="floor given")
+    _broadcast_room(room)
+    return room

@@ -1,0 +1,384 @@
+"""Posting, editing and reading messages; the word lists they are checked against."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from chat import filters
+from chat.models import (
+    MAX_BODY,
+    FilterAction,
+    MemberRole,
+    Membership,
+    Message,
+    MessageRevision,
+    MessageState,
+    ModerationAction,
+    Room,
+    RoomKind,
+    WordFilter,
+)
+from chat.services.base import (
+    ChatError,
+    PostResult,
+    _broadcast_removed,
+    _log,
+    _send_after_commit,
+    message_event,
+    message_payload,
+)
+
+# --- Word filters -------------------------------------------------------------------------------
+
+_filter_cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+FILTER_CACHE_SECONDS = 10
+
+
+def clear_filter_cache() -> None:
+    _filter_cache.clear()
+
+
+def active_filters() -> list[tuple[str, str]]:
+    """(phrase, action) pairs; read at most every few seconds per process."""
+    cached = _filter_cache.get("all")
+    if cached and time.monotonic() - cached[0] < FILTER_CACHE_SECONDS:
+        return cached[1]
+    rows = list(WordFilter.objects.values_list("phrase", "action"))
+    _filter_cache["all"] = (time.monotonic(), rows)
+    return rows
+
+
+def _support_numbers() -> frozenset[str]:
+    """The crisis support lines' numbers: sharing them is never a boundaries problem."""
+    return frozenset(filters._digits(line["phone"]) for line in settings.CRISIS_SUPPORT_LINES)
+
+
+def install_default_filters() -> int:
+    """Add the default word lists (filters.DEFAULT_FILTERS); keeps moderators' own changes."""
+    existing = set(WordFilter.objects.values_list("phrase", flat=True))
+    new = [
+        WordFilter(phrase=phrase, action=action, note=_("default list"))
+        for action, phrases in filters.DEFAULT_FILTERS.items()
+        for phrase in phrases
+        if phrase not in existing
+    ]
+    WordFilter.objects.bulk_create(new)
+    clear_filter_cache()
+    return len(new)
+
+
+@transaction.atomic
+def save_word_filter(
+    *, by: User, phrase: str, action: str, note: str = "", pk: int | None = None
+) -> WordFilter:
+    from chat.permissions import can_manage_filters
+
+    if not can_manage_filters(by):
+        raise PermissionDenied
+    phrase = filters.normalise(phrase or "").strip()
+    if not phrase:
+        raise ValidationError({"phrase": _("Please give a word or phrase.")})
+    if action not in FilterAction.values:
+        raise ValidationError({"action": _("Please choose what happens.")})
+    clash = WordFilter.objects.filter(phrase=phrase).exclude(pk=pk).exists()
+    if clash:
+        raise ValidationError({"phrase": _("That word or phrase is already on the list.")})
+    if pk:
+        word = WordFilter.objects.select_for_update().get(pk=pk)
+        word.phrase, word.action, word.note = phrase, action, note[:120]
+        word.save()
+    else:
+        word = WordFilter.objects.create(phrase=phrase, action=action, note=note[:120])
+    _log(room=None, actor=by, action="filter.saved", reason=f"{action}: {phrase}")
+    transaction.on_commit(clear_filter_cache)
+    return word
+
+
+@transaction.atomic
+def delete_word_filter(*, by: User, pk: int) -> None:
+    from chat.permissions import can_manage_filters
+
+    if not can_manage_filters(by):
+        raise PermissionDenied
+    word = WordFilter.objects.filter(pk=pk).first()
+    if word is None:
+        return
+    _log(room=None, actor=by, action="filter.deleted", reason=word.phrase)
+    word.delete()
+    transaction.on_commit(clear_filter_cache)
+
+
+# --- Posting ------------------------------------------------------------------------------------
+
+
+def _take_token(membership: Membership, now) -> float | None:
+    """Token bucket: returns None if a token was taken, else the seconds until one is free."""
+    burst = float(settings.CHAT_RATE_BURST)
+    rate = float(settings.CHAT_RATE_PER_SECOND)
+    if membership.tokens_at is None:
+        tokens = burst
+    else:
+        elapsed = (now - membership.tokens_at).total_seconds()
+        tokens = min(burst, membership.tokens + elapsed * rate)
+    if tokens < 1:
+        membership.tokens, membership.tokens_at = tokens, now
+        return (1 - tokens) / rate
+    membership.tokens, membership.tokens_at = tokens - 1, now
+    return None
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise ChatError("invalid", _("A message must be text."))
+    body = body.replace("\x00", "").strip()
+    if not body:
+        raise ChatError("empty", _("Please write something first."))
+    if len(body) > MAX_BODY:
+        raise ChatError(
+            "too_long",
+            _("Messages can be up to %(max)s characters. Yours has %(n)s.")
+            % {"max": MAX_BODY, "n": len(body)},
+        )
+    return body
+
+
+def post_message(
+    *, room: Room | int, author: User, body: str, client_id: str = "", broadcast: bool = True
+) -> PostResult:
+    """Save a message from ``author`` in ``room`` as visible or held, or refuse with ChatError.
+
+    Checks, in order: length, membership, a retry of the same ``client_id`` (returns the stored
+    message, nothing broadcast again), read-only, mute, meeting mode, slow mode, rate limit, word
+    filters and the boundaries policy, new members' first messages. Broadcast after commit, and only
+    for visible messages. With ``broadcast=False`` the caller sends ``result.events`` itself (the
+    websocket consumer does, on its own event loop, once this has returned and so committed).
+    """
+    body = _clean_body(body)
+    client_id = str(client_id or "")[:64]
+    room_id = room if isinstance(room, int) else room.pk
+    try:
+        result = _post(room_id=room_id, author=author, body=body, client_id=client_id)
+        if broadcast and isinstance(result, PostResult):
+            for group, event in result.events:
+                _send_after_commit(group, event)
+    except IntegrityError:
+        # Two retries raced with one client id: the other one won; give its message back.
+        existing = Message.objects.filter(author=author, client_id=client_id).first()
+        if client_id and existing is not None:
+            return PostResult(message=existing, duplicate=True)
+        raise
+    if isinstance(result, ChatError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResult | ChatError:
+    # Refusals are returned, not raised, so what they record (the token taken, a blocked
+    # message in the log) is committed.
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("room")
+        .filter(room_id=room_id, user=author)
+        .first()
+    )
+    if membership is None or not author.is_active:
+        return ChatError("not_member", _("You are not in this room."))
+    room = membership.room
+    if client_id:
+        existing = Message.objects.filter(author=author, client_id=client_id).first()
+        if existing is not None:
+            if existing.room_id != room_id:
+                return ChatError("invalid", _("That message id was used in another room."))
+            return PostResult(message=existing, duplicate=True)
+    now = timezone.now()
+    moderator = membership.is_moderator
+    if room.closed_at is not None:
+        return ChatError("read_only", _("This room has closed. You can still read it."))
+    if room.locked and not moderator:
+        return ChatError("read_only", _("A moderator has made this room read-only for now."))
+    if membership.muted_until and membership.muted_until > now:
+        return ChatError(
+            "muted",
+            _("A moderator has paused your messages here until %(time)s.")
+            % {"time": timezone.localtime(membership.muted_until).strftime("%H:%M")},
+            retry_after=(membership.muted_until - now).total_seconds(),
+        )
+    if room.meeting_mode and author.pk not in (room.chair_id, room.floor_holder_id):
+        return ChatError(
+            "not_your_turn",
+            _("This is a meeting: raise your hand and the chair will give you the floor."),
+        )
+    if room.slow_mode_seconds and not moderator and membership.last_posted_at:
+        wait = room.slow_mode_seconds - (now - membership.last_posted_at).total_seconds()
+        if wait > 0:
+            return ChatError(
+                "slow_mode",
+                _("Slow mode is on: you can post again in %(n)s seconds.") % {"n": int(wait) + 1},
+                retry_after=wait,
+            )
+    wait = _take_token(membership, now)
+    if wait is not None:
+        membership.save(update_fields=["tokens", "tokens_at"])
+        return ChatError(
+            "rate_limited",
+            _("That is a lot of messages at once. Please wait a moment."),
+            retry_after=wait,
+        )
+
+    verdict = filters.check(body, active_filters(), _support_numbers())
+    notices: list[str] = []
+    if verdict.block:
+        _log(room=room, actor=None, action="message.blocked", subject=author, reason="word list")
+        membership.save(update_fields=["tokens", "tokens_at"])
+        return ChatError(
+            "blocked",
+            _("This message was not sent: it looks like it breaks the group's rules."),
+        )
+    state, held_reason = MessageState.VISIBLE, ""
+    if verdict.hold_reason:
+        if room.kind == RoomKind.PAIR and verdict.hold_reason != "word list":
+            # A pair room has no moderator to review a hold: the boundaries policy refuses it.
+            return ChatError(
+                "boundaries",
+                _("Please keep contact details out of chat (%(what)s): talk to your coordinator.")
+                % {"what": verdict.hold_reason},
+            )
+        state, held_reason = MessageState.HELD, verdict.hold_reason
+    elif (
+        not moderator
+        and room.kind != RoomKind.PAIR
+        and membership.posted_count < settings.CHAT_NEW_MEMBER_HOLD
+    ):
+        state, held_reason = MessageState.HELD, "new member"
+    if state == MessageState.HELD:
+        notices.append("held")
+    if verdict.support:
+        notices.append("support")
+    if verdict.crisis:
+        notices.append("crisis")
+
+    message = Message.objects.create(
+        room=room,
+        author=author,
+        body=body,
+        client_id=client_id,
+        state=state,
+        held_reason=held_reason,
+        created_at=now,
+    )
+    membership.last_posted_at = now
+    membership.posted_count += 1
+    membership.last_read_id = max(membership.last_read_id, message.pk)
+    membership.save(
+        update_fields=["tokens", "tokens_at", "last_posted_at", "posted_count", "last_read_id"]
+    )
+    events = []
+    if state == MessageState.VISIBLE:
+        message.author = author
+        events.append((f"room.{room.pk}", message_event(message)))
+    if verdict.crisis:
+        events.extend(_alert_moderators(room=room, message=message))
+    return PostResult(message=message, notices=notices, events=events)
+
+
+def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]:
+    """Crisis words: moderators get an alert in the log and, if online, on their screens."""
+    ModerationAction.objects.create(
+        room=room,
+        actor=None,
+        action="crisis.alert",
+        subject=message.author,
+        message=message,
+        reason="crisis words",
+    )
+    moderator_ids = Membership.objects.filter(room=room, role=MemberRole.MODERATOR).values_list(
+        "user_id", flat=True
+    )
+    return [
+        (f"user.{user_id}", {"type": "chat.alert", "room": room.pk, "message": message.pk})
+        for user_id in moderator_ids
+    ]
+
+
+# --- Own messages -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def edit_message(*, message: Message, by: User, body: str) -> Message:
+    """The author changes their message within CHAT_EDIT_SECONDS; the old text is kept."""
+    body = _clean_body(body)
+    message = Message.objects.select_for_update().select_related("author").get(pk=message.pk)
+    if message.author_id != by.pk or message.state not in (
+        MessageState.VISIBLE,
+        MessageState.HELD,
+    ):
+        raise PermissionDenied
+    if timezone.now() - message.created_at > timedelta(seconds=settings.CHAT_EDIT_SECONDS):
+        raise ChatError("too_late", _("Messages can only be changed in the first 5 minutes."))
+    room = Room.objects.get(pk=message.room_id)
+    if room.read_only:
+        raise ChatError("read_only", _("This room is read-only."))
+    verdict = filters.check(body, active_filters(), _support_numbers())
+    if verdict.block:
+        raise ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
+    MessageRevision.objects.create(message=message, body=message.body)
+    was_visible = message.state == MessageState.VISIBLE
+    message.body, message.edited_at = body, timezone.now()
+    if verdict.hold_reason:
+        message.state, message.held_reason = MessageState.HELD, verdict.hold_reason
+    message.save(update_fields=["body", "edited_at", "state", "held_reason"])
+    if message.state == MessageState.VISIBLE:
+        _send_after_commit(
+            f"room.{message.room_id}",
+            {"type": "chat.edited", "message": message_payload(message)},
+        )
+    elif was_visible:
+        _broadcast_removed(message)
+    return message
+
+
+@transaction.atomic
+def delete_own_message(*, message: Message, by: User) -> None:
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    if message.author_id != by.pk or message.state == MessageState.DELETED:
+        raise PermissionDenied
+    message.state = MessageState.DELETED
+    message.save(update_fields=["state"])
+    _broadcast_removed(message)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def mark_read(*, membership: Membership, up_to: int) -> None:
+    """Move the read position forward (never back). One query."""
+    Membership.objects.filter(pk=membership.pk, last_read_id__lt=up_to).update(last_read_id=up_to)
+
+
+def latest_visible_id(room_id: int) -> int:
+    return (
+        Message.objects.filter(room_id=room_id, state=MessageState.VISIBLE)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def messages_after(*, room_id: int, after: int, limit: int = 200) -> list[dict]:
+    """Visible messages after id ``after``, oldest first (what a reconnecting client missed)."""
+    rows = (
+        Message.objects.filter(room_id=room_id, state=MessageState.VISIBLE, id__gt=after)
+        .select_related("author")
+        .order_by("id")[:limit]
+    )
+    return [message_payload(m) for m in rows]
