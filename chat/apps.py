@@ -23,6 +23,25 @@ class ChatConfig(AppConfig):
             return []
         return [NavItem(label=str(_("Chat")), url=reverse("chat:rooms"), order=40)]
 
+    def attention_items(self, user):
+        """Reports waiting, on the "Needs you today" card of those who can moderate rooms."""
+        from django.urls import reverse
+
+        from accounts.hooks import AttentionItem
+        from accounts.roles import Role
+        from chat.selectors import reports_waiting
+
+        if not user.is_authenticated or not user.has_role(Role.MODERATOR, Role.COORDINATOR):
+            return []
+        return [
+            AttentionItem(
+                str(_("Chat reports waiting")),
+                reports_waiting(user),
+                reverse("chat:rooms"),
+                order=30,
+            )
+        ]
+
     def today_cards(self, request):
         from django.urls import reverse
 

@@ -148,9 +148,8 @@ def test_room_list_query_count_is_pinned(client_of, mentee, django_assert_num_qu
         Room.objects.create(name="open", is_open=True)
 
     add_rooms(2)
-    # session, user; allauth usersessions' activity tracking (savepoint, its row, user, update,
-    # release); roles (nav, cached); memberships with unread counts; open groups to join.
-    with django_assert_num_queries(10) as first:
+    # session, user, roles (nav, cached); memberships with unread counts; open groups to join.
+    with django_assert_num_queries(5) as first:
         response = client.get(reverse("chat:rooms"))
     assert response.status_code == 200
     add_rooms(5)
@@ -166,9 +165,8 @@ def test_room_page_query_count_is_pinned(
     client = client_of(mentee)
     say(room, mentor, "first")
     client.get(reverse("chat:room", args=[room.pk]))
-    # session, user, usersessions tracking (5), roles (nav), membership+room, history page,
-    # mark read, on a break?
-    with django_assert_num_queries(12) as first:
+    # session, user, roles (nav), membership+room, history page, mark read, on a break?
+    with django_assert_num_queries(7) as first:
         client.get(reverse("chat:room", args=[room.pk]))
     for n in range(20):
         say(room, mentor, f"more {n}")
@@ -328,3 +326,9 @@ def test_post_form_never_fails_with_a_server_error(client_of, mentor, room, body
     assert response.status_code in (302, 400)
     for message in Message.objects.filter(author=mentor):
         assert "\x00" not in message.body and len(message.body) <= 2000
+
+
+def test_chat_reports_waiting_on_needs_you_today(client_of, moderator, mentee):
+    items = client_of(moderator).get(reverse("accounts:today")).context["attention"]
+    assert [(str(i.label), i.count) for i in items] == [("Chat reports waiting", 0)]
+    assert client_of(mentee).get(reverse("accounts:today")).context["attention"] == []
