@@ -43,6 +43,7 @@ def share_story(*, by: User, told_by: str, title: str, story: str, themes) -> St
         )
         index.add_child(instance=page)
         page.themes.set(themes)
+        page.save()  # a ParentalManyToMany is written with the page
         page.save_revision(user=None, log_action=False)
         audit.record(
             actor=by, action="story.shared", target=page, subject=by, summary="Shared a story"
