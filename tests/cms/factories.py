@@ -27,6 +27,7 @@ def event(*, title="Coffee morning", capacity=2, audience="anyone", days=3, live
         capacity=capacity,
         audience=audience,
         summary="Tea and a chat.",
+        live=False,
         **fields,
     )
     EventIndexPage.objects.get().add_child(instance=page)
