@@ -42,7 +42,6 @@ class CustomImage(AbstractImage):
 
     class Meta(AbstractImage.Meta):
         verbose_name = _("image")
-        permissions = [("choose_customimage", "Can choose image")]
 
     def save(self, *args, **kwargs):
         # A freshly assigned file has not been written yet: re-encode it first, whatever route

@@ -133,7 +133,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'image',
-                'permissions': [('choose_customimage', 'Can choose image')],
                 'abstract': False,
             },
             bases=(wagtail.images.models.ImageFileMixin, modelsearch.index.Indexed, models.Model),

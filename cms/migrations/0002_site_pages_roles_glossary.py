@@ -168,12 +168,15 @@ def grant_permissions(apps, schema_editor):
             )
     if root_collection is not None:
         for group, codenames in (
-            (lead, ("add_customimage", "change_customimage", "choose_customimage")),
-            (moderator, ("choose_customimage",)),
+            (lead, ("add_image", "change_image", "choose_image")),
+            (moderator, ("choose_image",)),
         ):
+            # Wagtail checks image permissions on wagtailimages.Image whatever the image model.
             for codename in codenames:
                 GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission=perm("cms", codename)
+                    group=group,
+                    collection=root_collection,
+                    permission=perm("wagtailimages", codename),
                 )
     # Wagtail's default "Moderators approval" workflow covers every page: our moderators approve.
     for task in GroupApprovalTask.objects.filter(groups__name="Moderators"):
