@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -12,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page, PageManager
+from wagtail.models import Page, PageManager, Site
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
@@ -81,8 +84,13 @@ class PageCacheGeneration(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(generation=models.F("generation") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"generation": 2})
+        # A random number rather than +1: after a database restore the generation must not
+        # come back to a value whose pages are still in the cache.
+        cls.objects.update_or_create(pk=1, defaults={"generation": secrets.randbits(62)})
+
+
+# Set on the request by the anonymous page cache middleware: the generation it read.
+GENERATION_ATTR = "_cms_page_cache_generation"
 
 
 # --- Site settings -------------------------------------------------------------------------------
@@ -112,6 +120,21 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("Site settings")
 
+    @classmethod
+    def cached_for_request(cls, request) -> SiteSettings:
+        """The settings, from the cache when the anonymous page cache already read the
+        generation for this request (its key changes whenever the settings are saved)."""
+        generation = getattr(request, GENERATION_ATTR, None)
+        if generation is None:
+            return cls.for_request(request)
+        site = Site.find_for_request(request)
+        key = f"cms:site-settings:{generation}:{site.pk if site else 0}"
+        found = cache.get(key)
+        if found is None:
+            found = cls.for_request(request)
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        return found
+
     @property
     def help_lines(self) -> list[dict]:
         lines = list(settings.CRISIS_SUPPORT_LINES)
@@ -126,6 +149,9 @@ class SiteSettings(BaseSiteSetting):
 class BasePage(Page):
     """Shared by our pages: a plain summary used in lists, search results and Open Graph."""
 
+    # Related rows a page's template always shows: fetched with the page when it is routed.
+    route_select_related: tuple[str, ...] = ()
+
     summary = models.CharField(
         _("summary"),
         max_length=300,
@@ -137,6 +163,11 @@ class BasePage(Page):
 
     class Meta:
         abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["site_settings"] = SiteSettings.cached_for_request(request)
+        return context
 
 
 class HomePage(BasePage):
@@ -155,6 +186,19 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find the page by its whole path in two queries instead of two per path segment."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        found = Page.objects.filter(url_path=url_path).only("id", "content_type_id").first()
+        if found is None:
+            return super().route(request, path_components)  # 404, or a routable ancestor
+        model = found.specific_class
+        related = getattr(model, "route_select_related", ())
+        page = model.objects.select_related(*related).get(pk=found.pk)
+        return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -20,6 +20,12 @@ def _published(sender, instance, **kwargs):
     transaction.on_commit(lambda: generate_page_renditions.enqueue(page_id=instance.pk))
 
 
+def _settings_changed(created=False, **kwargs):
+    # The first visit creates the (empty) settings row: nothing cached can be stale yet.
+    if not created:
+        _invalidate()
+
+
 def _glossary_changed(**kwargs):
     from cms.glossary import forget_terms
 
@@ -36,6 +42,6 @@ def connect() -> None:
     page_unpublished.connect(_invalidate, dispatch_uid="cms.page_unpublished")
     post_page_move.connect(_invalidate, dispatch_uid="cms.page_moved")
     post_delete.connect(_invalidate, sender=Page, dispatch_uid="cms.page_deleted")
-    post_save.connect(_invalidate, sender=SiteSettings, dispatch_uid="cms.settings_saved")
+    post_save.connect(_settings_changed, sender=SiteSettings, dispatch_uid="cms.settings_saved")
     post_save.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="cms.glossary_saved")
     post_delete.connect(_glossary_changed, sender=GlossaryTerm, dispatch_uid="cms.glossary_gone")

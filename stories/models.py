@@ -144,6 +144,7 @@ class StoryPage(BasePage):
     parent_page_types = ["stories.StoryIndexPage"]
     subpage_types: list = []
     base_form_class = StoryPageForm
+    route_select_related = ("image",)
 
     class Meta:
         verbose_name = _("story")

@@ -1,4 +1,6 @@
-"""Uploads keep no metadata, pixel bombs are refused, alt text is required, renditions on publish."""
+"""Uploads keep no metadata, pixel bombs are refused, alt text is required.
+
+Renditions are made on publish."""
 
 import io
 
