@@ -51,8 +51,6 @@ def explain_acronyms(html: str, known: dict[str, str] | None = None) -> str:
                 skip_depth = max(skip_depth, 0)
             continue
         if skip_depth:
-            if part:
-                explained.update(m.group(1) for m in pattern.finditer(part))
             continue
 
         def replace(match):

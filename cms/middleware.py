@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.cache import cache
 
-from cms.models import GENERATION_ATTR, PageCacheGeneration
+from cms.models import PageCacheGeneration
 
 # Paths that are never Wagtail pages: skip even the generation lookup.
 _NOT_PAGES = (

@@ -35,7 +35,8 @@ def ping(request):
 @login_not_required
 @require_GET
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
+    # Control characters (NUL above all) break full-text query parsers: keep printable text.
+    query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
     results = None
     if query:
         found = Page.objects.live().public().specific().search(query)
