@@ -22,8 +22,9 @@ def test_explain_leaves_tags_links_and_words_alone():
     known = {"DBS": "Disclosure and Barring Service", "NA": "Narcotics Anonymous"}
     html = '<p><a href="/DBS/">DBS</a> then DBS, not NATIONAL or DBSX; NA.</p>'
     result = explain_acronyms(html, known)
-    assert '<a href="/DBS/">DBS</a> then <abbr title="Disclosure and Barring Service">DBS</abbr>' in (
-        result
+    assert (
+        '<a href="/DBS/">DBS</a> then <abbr title="Disclosure and Barring Service">DBS</abbr>'
+        in (result)
     )
     assert "NATIONAL" in result and "DBSX" in result
     assert '<abbr title="Narcotics Anonymous">NA</abbr>.' in result
