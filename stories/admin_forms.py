@@ -33,6 +33,9 @@ class StoryPageForm(WagtailAdminPageForm):
                 widget=forms.EmailInput,
                 error_messages={"invalid_choice": _("No account has this e-mail address.")},
             )
+            # The model form's initial value is the account's id; show its e-mail address.
+            if getattr(self.instance, "storyteller_id", None):
+                self.initial["storyteller"] = self.instance.storyteller.email
 
     def clean(self):
         cleaned = super().clean()

@@ -162,8 +162,16 @@ class StoryPage(BasePage):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError({"slug": gettext("This address is used by the site already.")})
-        if self.live and (blockers := self.publish_blockers()):
+        # A new page is validated with Wagtail's default live=True before the admin saves it
+        # as a draft; it gets its pk (and so can have consent) first. save() covers the rest.
+        if self.live and self.pk and (blockers := self.publish_blockers()):
             raise ValidationError(blockers)
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.live:
+            # Consent is recorded against a saved story: a story can never be born live.
+            raise ValidationError(gettext("There is no consent record for this story."))
+        return super().save(*args, **kwargs)
 
 
 class StoryConsentQuerySet(models.QuerySet):

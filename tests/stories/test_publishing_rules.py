@@ -110,3 +110,24 @@ def test_moderator_is_not_offered_approval_while_consent_is_missing(moderator, i
     assert [a for a in task.get_actions(story, moderator) if a[0].startswith("approve")] == []
     factories.give_consent(story)
     assert any(a[0] == "approve" for a in task.get_actions(story, moderator))
+
+
+def test_a_story_cannot_be_created_live():
+    from stories.models import StoryIndexPage
+
+    page = StoryPage(title="Born live", told_by="X", body=[], live=True)
+    with pytest.raises(ValidationError):
+        StoryIndexPage.objects.get().add_child(instance=page)
+    assert not StoryPage.objects.filter(title="Born live").exists()
+
+
+def test_editor_shows_the_storytellers_email_not_a_list_of_people(client_of, involvement_lead):
+    from tests.factories import person
+
+    teller = person(display_name="Teller", email="teller@example.org")
+    person(display_name="Somebody Else", email="else@example.org")
+    story = factories.story(storyteller=teller, publish=False)
+    html = client_of(involvement_lead).get(reverse("wagtailadmin_pages:edit", args=[story.pk]))
+    body = html.content.decode()
+    assert 'value="teller@example.org"' in body
+    assert "else@example.org" not in body and "Somebody Else" not in body
