@@ -106,3 +106,29 @@ def image(title="Hands around a mug", *, gps=False) -> CustomImage:
         description="Two hands holding a mug of tea",
         file=SimpleUploadedFile("photo.jpg", jpeg_bytes(gps=gps), content_type="image/jpeg"),
     )
+
+
+def ensure_site() -> None:
+    """Rebuild the site the data migrations make, after a transactional test flushed it.
+
+    Browser tests need ``transaction=True``; the flush at the end of any such test empties every
+    table, and serialized rollback cannot restore it once post_migrate has recreated content
+    types. So the site is rebuilt from the same migration functions, on today's models.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    if HomePage.objects.exists():
+        return
+    locale = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(title="Root", slug="root", locale=locale)
+    cms = importlib.import_module("cms.migrations.0002_site_pages_roles_glossary")
+    stories = importlib.import_module("stories.migrations.0002_index_themes_workflow")
+    for step in (cms.build_site, cms.grant_permissions, stories.build, stories.grant_permissions):
+        step(apps, None)
