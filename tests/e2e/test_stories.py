@@ -45,7 +45,9 @@ def test_story_written_approved_published_read_and_withdrawn(
     editor.press_sequentially("The day I left, a peer mentor was waiting with a coffee.")
     expect(editor).to_contain_text("waiting with a coffee")
     page.click("#id_told_by")  # leave the rich-text editor so it writes its hidden field
-    page.wait_for_timeout(800)
+    expect(page.locator('input[name="body-0-value"]')).to_have_value(
+        re.compile("waiting with a coffee")
+    )
     for box in ("no_other_person_named", "no_identifying_places", "faces_blurred"):
         page.check(f"#id_{box}")
     page.locator(
