@@ -126,26 +126,13 @@ TEMPLATES = [
 
 # --- Data ---------------------------------------------------------------------------------------
 
-# Under ASGI every request runs in a thread of its own, so a "persistent" connection is never
-# reused: it lingers until PostgreSQL runs out of connection slots. Connections come from
-# psycopg's pool instead (Django 5.1+), sized by DB_POOL_MIN/DB_POOL_MAX per server process.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'alongside.sqlite3'}"),
-        conn_max_age=0,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DB_POOL", default=True
-):
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": env_int("DB_POOL_MIN", 2),
-            "max_size": env_int("DB_POOL_MAX", 20),
-            "timeout": 10,
-        }
-    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several threads (the ASGI server, the live test server) share one file: wait, don't fail.
     DATABASES["default"]["OPTIONS"] = {

@@ -26,10 +26,8 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-    # A pool would keep connections to the test database open between tests (and across the
-    # test database's creation): tests connect plainly.
+    # One persistent connection per thread would hold test databases open between tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 else:
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 # Serve static files from the app folders, as in development: no collectstatic before tests.

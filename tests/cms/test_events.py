@@ -174,6 +174,7 @@ def test_csv_defuses_formulas(client_of, coordinator):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_capacity_never_exceeded_under_concurrency():
+    factories.ensure_site()  # another transactional test may have flushed the migrated site
     event = factories.event(capacity=3)
     people = [person(Role.MENTEE) for _ in range(12)]
     barrier = threading.Barrier(len(people))
