@@ -114,3 +114,13 @@ class DeleteAccountForm(forms.Form):
         if value.upper() != "DELETE":
             raise forms.ValidationError(_("Type the word DELETE to confirm, or go back."))
         return value
+
+
+def show_service_errors(form: forms.Form, error: forms.ValidationError) -> None:
+    """Put a service's ValidationError on the form: by field where it names one of the form's
+    fields, otherwise at the top. Views of every app use it after calling a service."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
-from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm
+from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm, show_service_errors
 from accounts.hooks import attention_items, today_cards
 from accounts.models import ConsentPurpose, User
 from accounts.permissions import access_person_for_roles
@@ -59,8 +59,7 @@ def profile(request):
                 **form.profile_fields(),
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.forms import show_service_errors
 from accounts.models import User
 from chat import forms, selectors, services
 from chat.models import (
@@ -35,14 +36,6 @@ from chat.permissions import (
     can_manage_filters,
     can_manage_rooms,
 )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 def _int(value, default: int = 0) -> int:
@@ -206,7 +199,7 @@ def report_message(request: HttpRequest, pk: int) -> HttpResponse:
                 message=message, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             flash.info(request, _("Thank you. The room's moderators will look at it."))
             return redirect("chat:room", pk=message.room_id)
@@ -305,7 +298,7 @@ def raise_concern(request: HttpRequest, pk: int) -> HttpResponse:
                 message=message, by=request.user, summary=form.cleaned_data["summary"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             flash.info(request, _("The safeguarding leads have been told."))
             return redirect("chat:moderate", pk=message.room_id)
@@ -428,7 +421,7 @@ def new_room(request: HttpRequest) -> HttpResponse:
         try:
             room_obj = services.create_room(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             services.add_member(room=room_obj, user=request.user, by=request.user, role="moderator")
             return redirect("chat:moderate", pk=room_obj.pk)
@@ -443,7 +436,7 @@ def word_filters(request: HttpRequest) -> HttpResponse:
         try:
             services.save_word_filter(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             flash.info(request, _("Saved."))
             return redirect("chat:filters")

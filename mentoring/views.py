@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
+from accounts.forms import show_service_errors
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, matching, selectors, services
@@ -39,14 +40,6 @@ from mentoring.permissions import (
     is_coordinator,
     require_coordinator,
 )
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "message_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _posted(request):
@@ -91,7 +84,7 @@ def refer_self(request):
         try:
             referral = services.refer(person=request.user, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. A coordinator will be in touch."))
             return redirect("mentoring:referral", pk=referral.pk)
@@ -110,7 +103,7 @@ def referral_new(request):
             if risk.strip():
                 services.add_risk_note(referral=referral, by=request.user, body=risk)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Referral saved. Here are the people who could help."))
             return redirect("mentoring:suggestions", pk=referral.pk)
@@ -152,7 +145,7 @@ def referral_risk(request, pk: int):
                 referral=referral, by=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             return redirect("mentoring:referral_risk", pk=pk)
     audit.record_view(
@@ -187,7 +180,7 @@ def suggestions(request, pk: int):
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Proposed. The mentor has been asked."))
             return redirect("mentoring:match", pk=match.pk)
@@ -355,7 +348,7 @@ def meeting_new(request, pk: int):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Meeting planned. You will both get reminders."))
             return redirect("mentoring:meeting", pk=meeting.pk)
@@ -450,7 +443,7 @@ def meeting_concern(request, pk: int):
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you. The safeguarding lead has been told and will follow up.")
@@ -470,7 +463,7 @@ def goals(request):
         try:
             services.add_goal(mentee=request.user, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Goal added."))
             return redirect("mentoring:goals")

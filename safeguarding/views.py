@@ -6,15 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import show_service_errors
 from safeguarding import services
 from safeguarding.forms import ActionForm, AssignForm, CloseForm, RaiseConcernForm, UrgencyForm
 from safeguarding.models import Concern, Status
 from safeguarding.permissions import access_concern, can_raise, can_triage
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_http_methods(["GET", "POST"])
@@ -26,7 +22,7 @@ def raise_concern(request):
         try:
             services.raise_concern(raised_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request,

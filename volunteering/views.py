@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit
+from accounts.forms import show_service_errors
 from accounts.roles import Role
 from volunteering import selectors, services
 from volunteering.calendar import shifts_calendar
@@ -63,11 +64,6 @@ def _require_volunteer(user, *, or_applicant: bool = False) -> None:
     raise Http404
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    for message in error.messages:
-        form.add_error(None, message)
-
-
 # --- Volunteers ----------------------------------------------------------------------------------
 
 
@@ -107,7 +103,7 @@ def apply(request):
                 roles=form.cleaned_data["roles"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Thank you for applying. A coordinator will be in touch soon.")
@@ -130,7 +126,7 @@ def my_training(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(
                 request, _("Saved. A coordinator will check it, then it counts for your roles.")
@@ -260,7 +256,7 @@ def my_hours(request):
                 note=data["note"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Your hours are logged. A coordinator will approve them."))
             return redirect("volunteering:my_hours")
@@ -493,7 +489,7 @@ def new_risk_assessment(request, dbs_pk: int):
                 dbs_check=dbs, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("Risk assessment saved."))
             return redirect("volunteering:risk_assessment", pk=assessment.pk)
@@ -556,7 +552,7 @@ def new_shift(request):
                 by=request.user,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, _("%(count)d shift(s) created.") % {"count": len(created)})
             week = timezone.localdate(created[0].starts_at).isoformat()
