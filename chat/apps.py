@@ -5,3 +5,44 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Group chat")
+
+    def ready(self) -> None:
+        from chat import receivers
+        from mentoring import signals
+
+        signals.match_activated.connect(receivers.on_match_activated, dispatch_uid="chat.pair")
+        signals.match_paused.connect(receivers.on_match_paused, dispatch_uid="chat.pair_pause")
+        signals.match_ended.connect(receivers.on_match_ended, dispatch_uid="chat.pair_end")
+
+    def nav_items(self, user):
+        from django.urls import reverse
+
+        from accounts.hooks import NavItem
+
+        if not user.is_authenticated:
+            return []
+        return [NavItem(label=str(_("Chat")), url=reverse("chat:rooms"), order=40)]
+
+    def today_cards(self, request):
+        from django.urls import reverse
+
+        from accounts.hooks import TodayCard
+        from chat.selectors import today_summary
+
+        summary = today_summary(request.user)
+        if not summary["unread"] and not summary["waiting"]:
+            return []
+        return [
+            TodayCard(
+                title=str(_("Chat")),
+                template="chat/today_card.html",
+                context=summary,
+                order=40,
+                url=reverse("chat:rooms"),
+            )
+        ]
+
+    def seed_demo(self, personas, stdout):
+        from chat.demo import seed
+
+        seed(personas, stdout)

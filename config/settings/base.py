@@ -152,11 +152,29 @@ if REDIS_URL:
             "KEY_PREFIX": "alongside",
         }
     }
+    # redis-py caps an async pool at 100 connections by default and then raises
+    # MaxConnectionsError on a burst of group_send calls: size the pool explicitly.
+    _redis_host = {
+        "address": REDIS_URL,
+        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 1000),
+        "socket_connect_timeout": 2,
+    }
+    # "pubsub" (Redis pub/sub) or "core" (Redis lists); bench/chat_load.py compares them.
+    CHANNEL_LAYER_KIND = env_str("CHANNEL_LAYER", "pubsub")
+    if CHANNEL_LAYER_KIND not in {"pubsub", "core"}:
+        raise ImproperlyConfigured("CHANNEL_LAYER must be pubsub or core.")
     CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
-        }
+        "default": (
+            {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [_redis_host]},
+            }
+            if CHANNEL_LAYER_KIND == "pubsub"
+            else {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [_redis_host], "capacity": 1500, "expiry": 30},
+            }
+        )
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -364,7 +382,19 @@ MENTORING_PLACEHOLDER = True
 
 # --- Chat (chat/) -------------------------------------------------------------------------------
 
-CHAT_PLACEHOLDER = True
+# Rate limit per member and room (token bucket): a burst, then a steady rate.
+CHAT_RATE_BURST = env_int("CHAT_RATE_BURST", 6)
+CHAT_RATE_PER_SECOND = env_int("CHAT_RATE_PER_MINUTE", 30) / 60
+# A new member's first messages in a group wait for a moderator (0 turns this off).
+CHAT_NEW_MEMBER_HOLD = env_int("CHAT_NEW_MEMBER_HOLD", 3)
+# Distinct reporters that hide a message until a moderator looks.
+CHAT_REPORTS_TO_HIDE = 3
+CHAT_EDIT_SECONDS = 5 * 60
+CHAT_HISTORY_PAGE = 50
+# bench/chat_load.py's bare broadcast consumer (no auth, no database): never on in production.
+CHAT_BENCH_ROUTES = env_bool("CHAT_BENCH_ROUTES", default=False)
+if CHAT_BENCH_ROUTES and not DEBUG and env_str("CHAT_BENCH_I_KNOW") != "loopback":
+    raise ImproperlyConfigured("CHAT_BENCH_ROUTES is for bench/chat_load.py on loopback only.")
 
 
 # --- Stories, events and site (stories/, cms/) ---------------------------------------------------

@@ -1,0 +1,303 @@
+"""The room websocket: JSON frames, documented in docs/chat-protocol.md.
+
+Thin: it checks access in the database before joining any group, then calls chat.services for
+every action. All database work goes through database_sync_to_async (never the sync ORM here).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import deque
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from django.conf import settings
+from django.db import DatabaseError
+
+from chat import services
+from chat.permissions import membership_in
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are ours): the client shows a plain message and does not reconnect.
+CLOSE_NOT_ALLOWED = 4403
+CLOSE_SESSION_ENDED = 4401
+CLOSE_TOO_BIG = 1009
+
+# Every frame costs a token; a client that floods gets error frames, then is disconnected.
+FRAME_BURST = 20
+FRAME_PER_SECOND = 5.0
+RESUME_BATCH = 200
+
+
+def _db(fn):
+    # thread_sensitive=False: each call may use any worker thread (and its own connection), so one
+    # slow query does not queue every socket of the process behind it.
+    return database_sync_to_async(fn, thread_sensitive=False)
+
+
+def _connect_check(user, room_id: int):
+    membership = membership_in(user, room_id)
+    if membership is None:
+        return None
+    return {
+        "moderator": membership.is_moderator,
+        "room": services.room_state(membership.room),
+        "last_id": services.latest_visible_id(room_id),
+        "name": user.display_name,
+    }
+
+
+def _mark_read(user, room_id: int, up_to: int) -> None:
+    membership = membership_in(user, room_id)
+    if membership is not None:
+        services.mark_read(membership=membership, up_to=up_to)
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    room_id: int
+    user_id: int
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.user_id = user.pk
+        try:
+            hello = await _db(_connect_check)(user, self.room_id)
+        except DatabaseError:
+            logger.warning("chat connect: database unavailable")
+            await self.close(code=1011)
+            return
+        if hello is None:
+            # Not a member, removed or banned: refused before joining any group.
+            await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        self.groups_joined: list[str] = []
+        for group in (f"room.{self.room_id}", f"user.{self.user_id}"):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        self.sent_ids: set[int] = set()
+        self.sent_order: deque[int] = deque()
+        self.resuming = False
+        self.buffered: list[dict] = []
+        self.tokens = float(FRAME_BURST)
+        self.tokens_at = time.monotonic()
+        self.strikes = 0
+        await self.accept()
+        await self.send_json({"type": "hello", **hello, "user": self.user_id})
+
+    async def disconnect(self, code):
+        for group in getattr(self, "groups_joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- Frames from the client -----------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None:
+            await self._error("malformed", "Send JSON text frames.")
+            return
+        if len(text_data.encode("utf-8", "surrogatepass")) > settings.WEBSOCKET_MAX_MESSAGE_BYTES:
+            await self._error("too_big", "That frame is too large.")
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        if not self._take_token():
+            self.strikes += 1
+            if self.strikes > FRAME_BURST * 3:
+                await self.close(code=CLOSE_NOT_ALLOWED)
+                return
+            await self._error("slow_down", "Too many frames: please slow down.")
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self._error("malformed", "That was not valid JSON.")
+            return
+        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+            await self._error("malformed", 'Each frame is a JSON object with a "type".')
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        handler = {
+            "send": self._send_message,
+            "resume": self._resume,
+            "read": self._read,
+            "ping": self._ping,
+        }.get(content["type"])
+        if handler is None:
+            await self._error("unknown_type", "Unknown frame type.")
+            return
+        await handler(content)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(FRAME_BURST, self.tokens + (now - self.tokens_at) * FRAME_PER_SECOND)
+        self.tokens_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _error(self, code: str, message: str, **extra) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message, **extra})
+
+    async def _ping(self, content) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def _send_message(self, content) -> None:
+        client_id = content.get("client_id", "")
+        if not isinstance(client_id, str) or len(client_id) > 64:
+            await self._error("malformed", "client_id must be text of up to 64 characters.")
+            return
+        user = self.scope["user"]
+        try:
+            result = await _db(services.post_message)(
+                room=self.room_id,
+                author=user,
+                body=content.get("body"),
+                client_id=client_id,
+                broadcast=False,
+            )
+        except services.ChatError as refusal:
+            await self._error(
+                refusal.code,
+                str(refusal.message),
+                client_id=client_id,
+                retry_after=refusal.retry_after,
+            )
+            if refusal.code == "not_member":
+                await self.close(code=CLOSE_NOT_ALLOWED)
+            return
+        except DatabaseError:
+            logger.warning("chat send: database unavailable")
+            await self._error(
+                "unavailable",
+                "We could not save that just now. Please try again in a moment.",
+                client_id=client_id,
+            )
+            return
+        # Saved and committed: broadcast from this event loop (no worker thread waits on it). The
+        # layer may fail or drop; clients that miss a message get it when they resume.
+        for group, event in result.events:
+            try:
+                await self.channel_layer.group_send(group, event)
+            except Exception:  # noqa: BLE001 - any layer failure: the message is safe in the database
+                logger.warning("chat send: broadcast failed; clients will resume", exc_info=True)
+        message = result.message
+        ack = {
+            "type": "ack",
+            "client_id": client_id,
+            "id": message.pk,
+            "state": message.state,
+            "duplicate": result.duplicate,
+            "notices": result.notices,
+        }
+        if {"crisis", "support"} & set(result.notices):
+            ack["support"] = settings.CRISIS_SUPPORT_LINES
+        await self.send_json(ack)
+
+    async def _resume(self, content) -> None:
+        after = content.get("after", 0)
+        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+            await self._error("malformed", '"after" must be a message id (a whole number).')
+            return
+        self.resuming = True
+        try:
+            while True:
+                try:
+                    batch = await _db(services.messages_after)(
+                        room_id=self.room_id, after=after, limit=RESUME_BATCH
+                    )
+                except DatabaseError:
+                    await self._error("unavailable", "Could not load history; try again.")
+                    return
+                for payload in batch:
+                    await self._deliver(payload)
+                    after = payload["id"]
+                if len(batch) < RESUME_BATCH:
+                    break
+        finally:
+            self.resuming = False
+            buffered, self.buffered = self.buffered, []
+            for payload in sorted(buffered, key=lambda p: p["id"]):
+                await self._deliver(payload)
+        await self.send_json({"type": "resumed", "last": after})
+
+    async def _read(self, content) -> None:
+        up_to = content.get("up_to")
+        if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
+            await self._error("malformed", '"up_to" must be a message id.')
+            return
+        try:
+            await _db(_mark_read)(self.scope["user"], self.room_id, up_to)
+        except DatabaseError:
+            await self._error("unavailable", "Could not save where you read up to.")
+
+    async def _deliver(self, payload: dict) -> None:
+        """Send a message frame once per connection, whatever mix of live and resume brings it."""
+        if payload["id"] in self.sent_ids:
+            return
+        self.sent_ids.add(payload["id"])
+        self.sent_order.append(payload["id"])
+        if len(self.sent_order) > 5000:
+            self.sent_ids.discard(self.sent_order.popleft())
+        await self.send_json({"type": "message", "message": payload})
+
+    # --- Events from the channel layer ----------------------------------------------------------
+
+    async def chat_message(self, event):
+        if self.resuming:
+            self.buffered.append(event["message"])
+            return
+        await self._deliver(event["message"])
+
+    async def chat_edited(self, event):
+        await self.send_json({"type": "edited", "message": event["message"]})
+
+    async def chat_removed(self, event):
+        await self.send_json({"type": "removed", "id": event["id"]})
+
+    async def chat_room(self, event):
+        await self.send_json({"type": "room", "room": event["room"]})
+
+    async def chat_hand(self, event):
+        await self.send_json({"type": "hand", "user": event["user"], "raised": event["raised"]})
+
+    async def chat_alert(self, event):
+        if event["room"] == self.room_id:
+            await self.send_json({"type": "alert", "message": event["message"]})
+
+    async def chat_kick(self, event):
+        if event["room"] == self.room_id:
+            await self.send_json({"type": "closing", "reason": event.get("reason", "removed")})
+            await self.close(code=CLOSE_NOT_ALLOWED)
+
+    async def session_ended(self, event):
+        await self.send_json({"type": "closing", "reason": "session_ended"})
+        await self.close(code=CLOSE_SESSION_ENDED)
+
+
+class BareBroadcastConsumer(AsyncWebsocketConsumer):
+    """The benchmark's baseline (bench/chat_load.py): join a group and re-broadcast every frame.
+
+    No authentication, no database. Routed only when CHAT_BENCH_ROUTES is on; never in production.
+    """
+
+    async def connect(self):
+        self.group = f"bare.{int(self.scope['url_route']['kwargs']['room_id'])}"
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await self.channel_layer.group_send(self.group, {"type": "bare.frame", "text": text_data})
+
+    async def bare_frame(self, event):
+        await self.send(text_data=event["text"])

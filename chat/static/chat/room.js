@@ -1,0 +1,195 @@
+// Live chat for the room page: a small upgrade over the page that already works without it.
+// Protocol: docs/chat-protocol.md. Message text is only ever put in the page as text nodes.
+(function () {
+  "use strict";
+  var log = document.getElementById("chat-log");
+  if (!log || !log.hasAttribute("data-live") || !("WebSocket" in window)) { return; }
+  var form = document.getElementById("chat-form");
+  var statusEl = document.getElementById("chat-status");
+  var supportEl = document.getElementById("chat-support");
+  var userId = Number(log.getAttribute("data-user"));
+  var roomId = log.getAttribute("data-room");
+  var reportUrl = log.getAttribute("data-report-url");
+  var editUrl = log.getAttribute("data-edit-url");
+  var lastId = 0;
+  var socket = null;
+  var retries = 0;
+  var stopped = false;
+  var pending = {}; // client_id -> body, until the server acknowledges it
+  var readTimer = null;
+
+  Array.prototype.forEach.call(log.querySelectorAll("li[data-id]"), function (li) {
+    if (li.getAttribute("data-state") === "visible") { lastId = Math.max(lastId, Number(li.getAttribute("data-id"))); }
+  });
+
+  function say(text) { if (statusEl) { statusEl.textContent = text; } }
+
+  function linkified(parent, text) {
+    // Only http(s) links become anchors; everything else stays text.
+    var pattern = /\bhttps?:\/\/[^\s<>"']+/gi;
+    var at = 0;
+    var match;
+    while ((match = pattern.exec(text)) !== null) {
+      var url = match[0].replace(/[.,;:!?)]+$/, "");
+      parent.appendChild(document.createTextNode(text.slice(at, match.index)));
+      var a = document.createElement("a");
+      a.href = url;
+      a.rel = "nofollow noopener noreferrer ugc";
+      a.textContent = url;
+      parent.appendChild(a);
+      at = match.index + url.length;
+      pattern.lastIndex = at;
+    }
+    parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function render(m) {
+    var li = document.createElement("li");
+    li.className = "chat-msg";
+    li.id = "m" + m.id;
+    li.setAttribute("data-id", String(m.id));
+    li.setAttribute("data-state", "visible");
+    var meta = document.createElement("p");
+    meta.className = "chat-msg__meta";
+    var who = document.createElement("strong");
+    who.textContent = m.author.name;
+    var when = document.createElement("time");
+    when.setAttribute("datetime", m.created);
+    when.textContent = new Date(m.created).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    meta.appendChild(who);
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(when);
+    var body = document.createElement("p");
+    body.className = "chat-msg__body";
+    linkified(body, m.body);
+    var link = document.createElement("a");
+    if (m.author.id === userId) {
+      link.href = editUrl.replace("/0/", "/" + m.id + "/");
+      link.textContent = "Change";
+    } else {
+      link.href = reportUrl.replace("/0/", "/" + m.id + "/");
+      link.textContent = "Report";
+    }
+    link.className = "chat-msg__action";
+    li.appendChild(meta);
+    li.appendChild(body);
+    li.appendChild(link);
+    return li;
+  }
+
+  function add(m) {
+    if (document.getElementById("m" + m.id)) { return; }
+    var empty = document.getElementById("chat-empty");
+    if (empty) { empty.remove(); }
+    var li = render(m);
+    // Keep id order even when a message arrives late.
+    var after = null;
+    var items = log.querySelectorAll("li[data-id]");
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (Number(items[i].getAttribute("data-id")) < m.id) { after = items[i]; break; }
+    }
+    if (after) { after.after(li); } else { log.prepend(li); }
+    lastId = Math.max(lastId, m.id);
+    scheduleRead();
+  }
+
+  function scheduleRead() {
+    if (readTimer || document.hidden) { return; }
+    readTimer = window.setTimeout(function () {
+      readTimer = null;
+      send({ type: "read", up_to: lastId });
+    }, 2000);
+  }
+
+  function send(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "hello":
+        retries = 0;
+        say("Live.");
+        send({ type: "resume", after: lastId });
+        Object.keys(pending).forEach(function (cid) { send({ type: "send", body: pending[cid], client_id: cid }); });
+        break;
+      case "message": add(frame.message); break;
+      case "edited": {
+        var li = document.getElementById("m" + frame.message.id);
+        if (li) {
+          var body = li.querySelector(".chat-msg__body");
+          body.textContent = "";
+          linkified(body, frame.message.body);
+        }
+        break;
+      }
+      case "removed": {
+        var gone = document.getElementById("m" + frame.id);
+        if (gone) { gone.remove(); }
+        break;
+      }
+      case "ack":
+        delete pending[frame.client_id];
+        if (frame.state === "held") { say("Thanks. A moderator will look at your message before others see it."); }
+        if (frame.support && supportEl) { supportEl.hidden = false; supportEl.scrollIntoView(); }
+        break;
+      case "error":
+        if (frame.client_id) { delete pending[frame.client_id]; }
+        say(frame.message);
+        break;
+      case "room":
+        if (frame.room.read_only) { say("This room is read-only for now."); }
+        break;
+      case "alert": say("A message may show someone in crisis: see the moderation page."); break;
+      case "closing":
+        stopped = true;
+        say(frame.reason === "session_ended" ? "You have been logged out." : "You are no longer in this room.");
+        break;
+      default: break;
+    }
+  }
+
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + window.location.host + "/ws/chat/" + roomId + "/");
+    socket.addEventListener("message", function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      handle(frame);
+    });
+    socket.addEventListener("close", function (event) {
+      socket = null;
+      if (stopped || event.code === 4401 || event.code === 4403) {
+        if (!stopped) { say("You cannot use live chat here any more. Reload the page."); }
+        return;
+      }
+      retries += 1;
+      var delay = Math.min(10000, 500 * Math.pow(2, retries)) + Math.random() * 500;
+      say("Reconnecting…");
+      window.setTimeout(connect, delay);
+    });
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      var textarea = form.querySelector("textarea[name=body]");
+      var body = textarea.value.trim();
+      if (!body || !socket || socket.readyState !== WebSocket.OPEN) { return; } // plain post
+      event.preventDefault();
+      var cid = String(Date.now()) + "-" + Math.random().toString(36).slice(2, 10);
+      pending[cid] = body;
+      send({ type: "send", body: body, client_id: cid });
+      textarea.value = "";
+      textarea.focus();
+    });
+  }
+
+  // The channel layer may drop a broadcast while the socket stays open (Redis restarting):
+  // ask for anything missed now and then, and whenever the page becomes visible again.
+  window.setInterval(function () { send({ type: "resume", after: lastId }); }, 60000);
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) { scheduleRead(); send({ type: "resume", after: lastId }); }
+  });
+  connect();
+})();

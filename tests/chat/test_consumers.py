@@ -1,0 +1,340 @@
+"""The room websocket through the full ASGI application (Origin check and session auth included).
+
+Test group B and C of TRUST.md. Every communicator is disconnected, even when a test fails.
+"""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from chat import services
+from chat.models import Message, MessageState
+from config.asgi import application
+from tests.chat.conftest import session_cookie
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+ORIGIN = b"http://testserver"
+
+
+class Socket:
+    """A WebsocketCommunicator logged in as ``user`` (a real session cookie) with an Origin."""
+
+    def __init__(self, user=None, room=None, origin=ORIGIN, path=None):
+        self.user, self.origin = user, origin
+        self.path = path or f"/ws/chat/{room.pk}/"
+        self.connected = False
+
+    async def __aenter__(self):
+        headers = [(b"host", b"testserver")]
+        if self.origin is not None:
+            headers.append((b"origin", self.origin))
+        if self.user is not None:
+            cookie = await database_sync_to_async(session_cookie)(self.user)
+            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        self.comm = WebsocketCommunicator(application, self.path, headers=headers)
+        self.connected, self.close_code = await self.comm.connect(timeout=3)
+        return self
+
+    async def __aexit__(self, *exc):
+        await self.comm.disconnect()
+
+    async def send(self, frame):
+        await self.comm.send_json_to(frame)
+
+    async def receive(self, timeout=2):
+        return await self.comm.receive_json_from(timeout=timeout)
+
+    async def receive_type(self, kind, timeout=2):
+        while True:
+            frame = await self.receive(timeout)
+            if frame["type"] == kind:
+                return frame
+
+    async def nothing(self, timeout=0.3):
+        return await self.comm.receive_nothing(timeout=timeout)
+
+
+async def test_member_connects_and_gets_hello(room, mentee, fresh_layer):
+    async with Socket(mentee, room) as ws:
+        assert ws.connected
+        hello = await ws.receive()
+        assert hello["type"] == "hello" and hello["user"] == mentee.pk
+        assert hello["room"]["read_only"] is False
+
+
+async def test_anonymous_is_refused(room, fresh_layer):
+    async with Socket(None, room) as ws:
+        assert not ws.connected
+
+
+async def test_wrong_or_missing_origin_is_refused(room, mentee, fresh_layer):
+    async with Socket(mentee, room, origin=b"https://evil.example") as ws:
+        assert not ws.connected
+    async with Socket(mentee, room, origin=None) as ws:
+        assert not ws.connected
+
+
+async def test_non_member_and_missing_room_are_refused(room, outsider, mentee, fresh_layer):
+    async with Socket(outsider, room) as ws:
+        assert not ws.connected
+    async with Socket(mentee, path="/ws/chat/999999/") as ws:
+        assert not ws.connected
+
+
+async def test_send_is_acknowledged_with_stored_id_and_reaches_others(
+    room, mentee, mentor, fresh_layer
+):
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        await jay.send({"type": "send", "body": "Hello Sam", "client_id": "c1"})
+        ack = await jay.receive_type("ack")
+        stored = await database_sync_to_async(Message.objects.get)(pk=ack["id"])
+        assert stored.body == "Hello Sam" and ack["client_id"] == "c1"
+        frame = await sam.receive_type("message")
+        assert frame["message"]["id"] == ack["id"] and frame["message"]["body"] == "Hello Sam"
+        # A retry of the same client id is acknowledged again, never stored or broadcast twice.
+        await jay.send({"type": "send", "body": "Hello Sam", "client_id": "c1"})
+        again = await jay.receive_type("ack")
+        assert again["id"] == ack["id"] and again["duplicate"] is True
+        assert await sam.nothing()
+        assert await database_sync_to_async(Message.objects.count)() == 1
+
+
+async def test_xss_payloads_travel_as_plain_text(room, mentee, mentor, fresh_layer):
+    payload = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        await jay.send({"type": "send", "body": payload, "client_id": "x1"})
+        frame = await sam.receive_type("message")
+        # Delivered exactly as typed (the client renders it as a text node), never as markup.
+        assert frame["message"]["body"] == payload
+
+
+async def test_held_message_is_never_broadcast(room, mentee, mentor, default_filters, fresh_layer):
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        await jay.send({"type": "send", "body": "text me on 07700 900123", "client_id": "h1"})
+        ack = await jay.receive_type("ack")
+        assert ack["state"] == MessageState.HELD
+        assert await sam.nothing(0.5)
+        await sam.send({"type": "resume", "after": 0})
+        resumed = await sam.receive()
+        assert resumed == {"type": "resumed", "last": 0}
+
+
+async def test_crisis_words_send_support_lines_to_the_author(
+    room, mentee, moderator, default_filters, fresh_layer, settings
+):
+    async with Socket(mentee, room) as jay, Socket(moderator, room) as alex:
+        await jay.receive_type("hello")
+        await alex.receive_type("hello")
+        await jay.send({"type": "send", "body": "I want to die", "client_id": "c"})
+        ack = await jay.receive_type("ack")
+        assert "crisis" in ack["notices"]
+        assert ack["support"] == settings.CRISIS_SUPPORT_LINES
+        alert = await alex.receive_type("alert")
+        assert alert["message"] == ack["id"]
+
+
+async def test_malformed_frames_get_an_error_and_the_socket_stays_up(room, mentee, fresh_layer):
+    async with Socket(mentee, room) as ws:
+        await ws.receive_type("hello")
+        for raw in [
+            "not json",
+            "[1, 2]",
+            '{"no": "type"}',
+            '{"type": "explode"}',
+            '{"type": "resume", "after": "x"}',
+            '{"type": "send", "body": 5}',
+        ]:
+            await ws.comm.send_to(text_data=raw)
+            frame = await ws.receive()
+            assert frame["type"] == "error", raw
+        await ws.comm.send_to(bytes_data=b"\x00\x01")
+        assert (await ws.receive())["type"] == "error"
+        await ws.send({"type": "ping"})
+        assert await ws.receive() == {"type": "pong"}
+
+
+async def test_oversized_frame_is_refused_and_closed(room, mentee, fresh_layer):
+    async with Socket(mentee, room) as ws:
+        await ws.receive_type("hello")
+        await ws.send({"type": "send", "body": "x" * (70 * 1024)})
+        frame = await ws.receive()
+        assert frame["code"] == "too_big"
+        closed = await ws.comm.receive_output(timeout=1)
+        assert closed == {"type": "websocket.close", "code": 1009}
+    assert not await database_sync_to_async(Message.objects.exists)()
+
+
+async def test_long_message_under_frame_limit_gets_error_and_socket_stays(
+    room, mentee, fresh_layer
+):
+    async with Socket(mentee, room) as ws:
+        await ws.receive_type("hello")
+        await ws.send({"type": "send", "body": "x" * 2001, "client_id": "l"})
+        frame = await ws.receive()
+        assert (frame["type"], frame["code"], frame["client_id"]) == ("error", "too_long", "l")
+        await ws.send({"type": "ping"})
+        assert await ws.receive() == {"type": "pong"}
+
+
+async def test_flood_is_limited(room, mentee, fresh_layer, settings):
+    settings.CHAT_RATE_BURST = 5
+    async with Socket(mentee, room) as ws:
+        await ws.receive_type("hello")
+        for n in range(12):
+            await ws.send({"type": "send", "body": f"flood {n}", "client_id": f"f{n}"})
+        replies = []
+        while len(replies) < 12:
+            frame = await ws.receive()
+            if frame["type"] in ("ack", "error"):
+                replies.append(frame)
+        kinds = [f["type"] for f in replies]
+        assert kinds.count("ack") == 5
+        assert {f["code"] for f in replies if f["type"] == "error"} == {"rate_limited"}
+    assert await database_sync_to_async(Message.objects.count)() == 5
+
+
+async def test_banned_members_socket_closes_live_and_reconnect_is_refused(
+    room, mentee, moderator, fresh_layer
+):
+    async with Socket(mentee, room) as jay:
+        await jay.receive_type("hello")
+        await database_sync_to_async(services.sanction_member)(
+            room=room, user=mentee, by=moderator, level="ban", reason="dealing"
+        )
+        closing = await jay.receive_type("closing", timeout=1)
+        assert closing["reason"] == "ban"
+        assert await jay.comm.receive_output(timeout=1) == {"type": "websocket.close", "code": 4403}
+    async with Socket(mentee, room) as again:
+        assert not again.connected
+
+
+async def test_removed_member_is_closed_but_others_stay(
+    room, mentee, mentor, moderator, fresh_layer
+):
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        await database_sync_to_async(services.sanction_member)(
+            room=room, user=mentee, by=moderator, level="removal", reason="left the group rules"
+        )
+        await jay.receive_type("closing", timeout=1)
+        await sam.send({"type": "ping"})
+        assert await sam.receive() == {"type": "pong"}
+
+
+async def test_session_ended_closes_the_socket(room, mentee, fresh_layer):
+    async with Socket(mentee, room) as jay:
+        await jay.receive_type("hello")
+        await fresh_layer.group_send(f"user.{mentee.pk}", {"type": "session.ended"})
+        await jay.receive_type("closing", timeout=1)
+        assert await jay.comm.receive_output(timeout=1) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_moderator_delete_reaches_open_screens(room, mentee, mentor, moderator, fresh_layer):
+    async with Socket(mentor, room) as sam:
+        await sam.receive_type("hello")
+        message = await database_sync_to_async(services.post_message)(
+            room=room, author=mentee, body="hi"
+        )
+        await sam.receive_type("message")
+        await database_sync_to_async(services.moderate_message)(
+            message=message.message, by=moderator, action="delete", reason="test"
+        )
+        assert await sam.receive_type("removed") == {"type": "removed", "id": message.message.pk}
+
+
+async def test_resume_after_reconnect_gives_exactly_the_missing_messages(
+    room, mentee, mentor, fresh_layer, settings
+):
+    settings.CHAT_RATE_BURST = 1000
+    async with Socket(mentor, room) as sam:
+        await sam.receive_type("hello")
+        seen = []
+        for n in range(3):
+            result = await database_sync_to_async(services.post_message)(
+                room=room, author=mentee, body=f"before {n}"
+            )
+            seen.append((await sam.receive_type("message"))["message"]["id"])
+    # Sam is offline: messages arrive, and one is later deleted (it must not come back).
+    missed = []
+    for n in range(5):
+        result = await database_sync_to_async(services.post_message)(
+            room=room, author=mentee, body=f"missed {n}"
+        )
+        missed.append(result.message.pk)
+    await database_sync_to_async(services.delete_own_message)(message=result.message, by=mentee)
+    missed.pop()
+    async with Socket(mentor, room) as sam:
+        await sam.receive_type("hello")
+        await sam.send({"type": "resume", "after": seen[-1]})
+        got = []
+        while True:
+            frame = await sam.receive()
+            if frame["type"] == "resumed":
+                break
+            got.append(frame["message"]["id"])
+        assert got == missed
+        assert frame["last"] == missed[-1]
+
+
+async def test_resume_during_live_traffic_has_no_gaps_or_duplicates(
+    room, mentee, mentor, fresh_layer, settings
+):
+    settings.CHAT_RATE_BURST = 1000
+    for n in range(30):
+        await database_sync_to_async(services.post_message)(
+            room=room, author=mentee, body=f"old {n}"
+        )
+
+    async def chatter():
+        for n in range(10):
+            await database_sync_to_async(services.post_message)(
+                room=room, author=mentor, body=f"live {n}"
+            )
+
+    async with Socket(mentee, room) as jay:
+        await jay.receive_type("hello")
+        await jay.send({"type": "resume", "after": 0})
+        task = asyncio.create_task(chatter())
+        ids = []
+        while len(ids) < 40:
+            frame = await jay.receive(timeout=3)
+            if frame["type"] == "message":
+                ids.append(frame["message"]["id"])
+        await task
+        assert await jay.nothing()
+    expected = await database_sync_to_async(
+        lambda: list(Message.objects.filter(room=room).values_list("id", flat=True))
+    )()
+    assert sorted(ids) == expected and len(set(ids)) == len(ids)
+
+
+async def test_database_error_gives_error_frame_and_nothing_broadcast(
+    room, mentee, mentor, fresh_layer, monkeypatch
+):
+    from django.db import OperationalError
+
+    def broken(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        monkeypatch.setattr(services, "post_message", broken)
+        await jay.send({"type": "send", "body": "hello", "client_id": "d1"})
+        frame = await jay.receive()
+        assert (frame["type"], frame["code"], frame["client_id"]) == ("error", "unavailable", "d1")
+        assert await sam.nothing()
+        monkeypatch.undo()
+        await jay.send({"type": "send", "body": "hello", "client_id": "d1"})
+        assert (await jay.receive_type("ack"))["duplicate"] is False
+        await sam.receive_type("message")

@@ -1,0 +1,24 @@
+"""seed_demo gives chat a peer support group with Alex moderating, Jay and Sam in it; twice is once."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from accounts.roles import Role
+from chat.models import MemberRole, Membership, Message, Room, WordFilter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--quiet", stdout=io.StringIO())
+    call_command("seed_demo", "--quiet", stdout=io.StringIO())
+    room = Room.objects.get(name__icontains="recovery group")
+    roles = {m.user.display_name.split()[0]: m.role for m in Membership.objects.filter(room=room)}
+    assert roles["Alex"] == MemberRole.MODERATOR
+    assert roles["Jay"] == MemberRole.MEMBER and roles["Sam"] == MemberRole.MEMBER
+    assert Message.objects.filter(room=room).count() == 4
+    assert WordFilter.objects.filter(action="crisis").exists()
+    assert Role.MODERATOR

@@ -1,0 +1,256 @@
+"""Chat pages: who gets what (anonymous → log in, outsider → 404, member → 200), the page without
+JavaScript, safe rendering, and pinned query counts."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from chat import services
+from chat.models import Membership, Message, MessageState, Room, WordFilter
+from tests.chat.conftest import make_room
+from tests.factories import person
+
+pytestmark = pytest.mark.django_db
+
+
+def say(room, user, body):
+    return services.post_message(room=room, author=user, body=body).message
+
+
+@pytest.fixture
+def message(room, mentee):
+    return say(room, mentee, "Hello, group")
+
+
+def member_urls(room, message):
+    return [
+        reverse("chat:room", args=[room.pk]),
+        reverse("chat:history", args=[room.pk]),
+        reverse("chat:report", args=[message.pk]),
+    ]
+
+
+def test_anonymous_is_sent_to_log_in(client, room, message):
+    for url in [
+        reverse("chat:rooms"),
+        *member_urls(room, message),
+        reverse("chat:moderate", args=[room.pk]),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
+
+
+def test_outsider_gets_404_on_room_message_and_moderation(client_of, outsider, room, message):
+    client = client_of(outsider)
+    for url in [
+        *member_urls(room, message),
+        reverse("chat:moderate", args=[room.pk]),
+        reverse("chat:edit", args=[message.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("chat:room", args=[room.pk]), {"body": "hi"}).status_code == 404
+    assert client.post(reverse("chat:delete", args=[message.pk])).status_code == 404
+    assert not Message.objects.filter(author=outsider).exists()
+
+
+def test_member_gets_200_but_not_moderation(client_of, mentor, room, message):
+    client = client_of(mentor)
+    for url in member_urls(room, message):
+        assert client.get(url).status_code == 200, url
+    assert client.get(reverse("chat:moderate", args=[room.pk])).status_code == 404
+    assert client.get(reverse("chat:filters")).status_code == 404
+    response = client.post(
+        reverse("chat:moderate_message", args=[message.pk]), {"action": "delete", "reason": "x"}
+    )
+    assert response.status_code == 404
+
+
+def test_moderator_gets_moderation_page_and_word_lists(client_of, moderator, room, message):
+    client = client_of(moderator)
+    assert client.get(reverse("chat:moderate", args=[room.pk])).status_code == 200
+    assert client.get(reverse("chat:filters")).status_code == 200
+
+
+def test_room_page_works_without_javascript(client_of, mentor, room, message):
+    client = client_of(mentor)
+    response = client.post(reverse("chat:room", args=[room.pk]), {"body": "Hi Jay"})
+    assert response.status_code == 302
+    posted = Message.objects.get(author=mentor)
+    assert response["Location"].endswith(f"#m{posted.pk}")
+    page = client.get(reverse("chat:room", args=[room.pk])).content.decode()
+    assert "Hi Jay" in page and "Hello, group" in page
+    assert 'src="/static/chat/room.js"' in page and "<script>" not in page
+
+
+def test_refused_post_shows_plain_message(client_of, mentee, room, moderator):
+    services.update_room_settings(room=room, by=moderator, reason="break", locked=True)
+    response = client_of(mentee).post(reverse("chat:room", args=[room.pk]), {"body": "hi"})
+    assert response.status_code == 400
+    assert "read-only" in response.content.decode()
+
+
+def test_messages_are_escaped_and_links_clickable(client_of, mentor, room, mentee):
+    say(room, mentee, '<script>alert(1)</script> see https://www.nhs.uk/live-well/ "quoted"')
+    page = client_of(mentor).get(reverse("chat:room", args=[room.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="https://www.nhs.uk/live-well/" rel="nofollow">' in page
+
+
+def test_history_is_paged_by_id(client_of, mentor, room, mentee, settings):
+    settings.CHAT_HISTORY_PAGE = 5
+    settings.CHAT_RATE_BURST = 100
+    ids = [say(room, mentee, f"msg-{n}").pk for n in range(12)]
+    client = client_of(mentor)
+    data = client.get(reverse("chat:history", args=[room.pk])).json()
+    assert [m["id"] for m in data["messages"]] == ids[-5:] and data["more_before"]
+    data = client.get(reverse("chat:history", args=[room.pk]), {"before": ids[-5]}).json()
+    assert [m["id"] for m in data["messages"]] == ids[2:7]
+    data = client.get(reverse("chat:history", args=[room.pk]), {"after": ids[3]}).json()
+    assert [m["id"] for m in data["messages"]] == ids[4:9] and data["more_after"]
+    page = client.get(reverse("chat:room", args=[room.pk]), {"before": ids[-5]}).content.decode()
+    assert "msg-6" in page and "msg-7" not in page and "Older messages" in page
+    assert (
+        client.get(reverse("chat:history", args=[room.pk]), {"before": "junk"}).status_code == 200
+    )
+
+
+def test_held_messages_shown_to_author_and_moderators_only(
+    client_of, room, mentee, mentor, moderator, default_filters
+):
+    held = say(room, mentee, "meet me at the station")
+    assert held.state == MessageState.HELD
+    assert "meet me" in client_of(mentee).get(reverse("chat:room", args=[room.pk])).content.decode()
+    assert (
+        "meet me"
+        not in client_of(mentor).get(reverse("chat:room", args=[room.pk])).content.decode()
+    )
+    assert client_of(mentor).get(reverse("chat:report", args=[held.pk])).status_code == 404
+    assert (
+        "meet me"
+        in client_of(moderator).get(reverse("chat:moderate", args=[room.pk])).content.decode()
+    )
+
+
+def test_room_list_query_count_is_pinned(client_of, mentee, django_assert_num_queries, settings):
+    settings.CHAT_RATE_BURST = 1000
+    client = client_of(mentee)
+    client.get(reverse("chat:rooms"))  # warm up the session
+
+    def add_rooms(n):
+        for i in range(n):
+            other = person(Role.PEER_MENTOR)
+            r = make_room(mentee, other, name=f"room {i}")
+            say(r, other, "hello")
+        Room.objects.create(name="open", is_open=True)
+
+    add_rooms(2)
+    # session, user; allauth usersessions' activity tracking (savepoint, its row, user, update,
+    # release); roles (nav, cached); memberships with unread counts; open groups to join.
+    with django_assert_num_queries(10) as first:
+        response = client.get(reverse("chat:rooms"))
+    assert response.status_code == 200
+    add_rooms(5)
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(reverse("chat:rooms"))
+    assert response.content.decode().count("1 new message") == 7
+
+
+def test_room_page_query_count_is_pinned(
+    client_of, mentee, mentor, room, django_assert_num_queries, settings
+):
+    settings.CHAT_RATE_BURST = 1000
+    client = client_of(mentee)
+    say(room, mentor, "first")
+    client.get(reverse("chat:room", args=[room.pk]))
+    # session, user, usersessions tracking (5), roles (nav), membership+room, history page,
+    # mark read, on a break?
+    with django_assert_num_queries(12) as first:
+        client.get(reverse("chat:room", args=[room.pk]))
+    for n in range(20):
+        say(room, mentor, f"more {n}")
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert client.get(reverse("chat:room", args=[room.pk])).status_code == 200
+
+
+def test_unread_counts_clear_when_the_room_is_read(client_of, mentee, mentor, room):
+    say(room, mentor, "one")
+    say(room, mentor, "two")
+    client = client_of(mentee)
+    assert "2 new messages" in client.get(reverse("chat:rooms")).content.decode()
+    client.get(reverse("chat:room", args=[room.pk]))
+    assert "new message" not in client.get(reverse("chat:rooms")).content.decode()
+
+
+def test_report_edit_delete_by_http(client_of, room, mentee, mentor, message):
+    response = client_of(mentor).post(reverse("chat:report", args=[message.pk]), {"reason": "rude"})
+    assert response.status_code == 302 and message.reports.count() == 1
+    assert (
+        client_of(mentor)
+        .post(reverse("chat:report", args=[message.pk]), {"reason": ""})
+        .status_code
+        == 200
+    )
+    assert client_of(mentor).get(reverse("chat:edit", args=[message.pk])).status_code == 404
+    jay = client_of(mentee)
+    assert (
+        jay.post(reverse("chat:edit", args=[message.pk]), {"body": "Hello, everyone"}).status_code
+        == 302
+    )
+    jay.post(reverse("chat:delete", args=[message.pk]))
+    message.refresh_from_db()
+    assert message.state == MessageState.DELETED and message.revisions.count() == 1
+
+
+def test_moderator_actions_by_http(client_of, room, moderator, mentee, message):
+    alex = client_of(moderator)
+    url = reverse("chat:moderate_message", args=[message.pk])
+    assert alex.post(url, {"action": "hide", "reason": ""}).status_code == 302
+    message.refresh_from_db()
+    assert message.state == MessageState.VISIBLE  # no reason, nothing changed
+    alex.post(url, {"action": "hide", "reason": "unkind"})
+    message.refresh_from_db()
+    assert message.state == MessageState.HIDDEN
+    alex.post(
+        reverse("chat:sanction", args=[room.pk, mentee.pk]),
+        {"level": "mute", "minutes": 30, "reason": "cool off"},
+    )
+    assert Membership.objects.get(room=room, user=mentee).muted_until
+    alex.post(
+        reverse("chat:room_settings", args=[room.pk]), {"slow_mode_seconds": 20, "reason": "busy"}
+    )
+    room.refresh_from_db()
+    assert room.slow_mode_seconds == 20
+    response = alex.post(reverse("chat:concern", args=[message.pk]), {"summary": "worried"})
+    assert response.status_code == 302
+    page = alex.get(reverse("chat:moderate", args=[room.pk])).content.decode()
+    assert "cool off" in page and "concern.raised" in page
+    alex.post(reverse("chat:filters"), {"phrase": "park bench", "action": "hold", "note": ""})
+    assert WordFilter.objects.filter(phrase="park bench").exists()
+
+
+def test_join_open_group_and_take_a_break(client_of, outsider, mentee, room):
+    Room.objects.filter(pk=room.pk).update(is_open=True)
+    client = client_of(outsider)
+    assert client.post(reverse("chat:join", args=[room.pk])).status_code == 302
+    assert Membership.objects.filter(room=room, user=outsider).exists()
+    client.post(reverse("chat:take_break", args=[room.pk]), {"minutes": 60})
+    assert services.on_break(outsider, room.pk)
+    closed = make_room(mentee, name="closed")
+    assert client.post(reverse("chat:join", args=[closed.pk])).status_code == 404
+
+
+def test_today_card_shows_unread_and_waiting(
+    client_of, mentee, mentor, moderator, room, default_filters
+):
+    say(room, mentor, "hello Jay")
+    say(room, mentor, "meet up later?")  # held: waits for Alex
+    page = client_of(mentee).get(reverse("accounts:today")).content.decode()
+    assert "1 new message" in page
+    page = client_of(moderator).get(reverse("accounts:today")).content.decode()
+    assert "1 message waits for a moderator" in page
+
+
+def test_chat_in_navigation(client_of, mentee):
+    page = client_of(mentee).get(reverse("accounts:today")).content.decode()
+    assert f'href="{reverse("chat:rooms")}"' in page
