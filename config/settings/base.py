@@ -372,7 +372,25 @@ WAGTAILSEARCH_BACKENDS = {
 
 # --- Volunteering (volunteering/) -------------------------------------------------------------
 
-VOLUNTEERING_PLACEHOLDER = True
+
+# What an hour of volunteering is worth, for the "value of volunteering" in reports. The default
+# is the UK National Living Wage from April 2025; set the figure your funders ask you to use.
+def _volunteer_hour_value():
+    from decimal import Decimal, InvalidOperation
+
+    raw = env_str("VOLUNTEER_HOUR_VALUE_GBP", "12.21")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(
+            f"VOLUNTEER_HOUR_VALUE_GBP must be an amount in pounds, not {raw!r}."
+        )
+    return value
+
+
+VOLUNTEER_HOUR_VALUE_GBP = _volunteer_hour_value()
 
 
 # --- Mentoring (mentoring/) ---------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""The daily sweep: shift reminders the day before, expiry reminders 60/30/7 days ahead, once each.
+The personal calendar feed."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from accounts.hooks import run_daily
+from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, TrainingCompletionFactory
+from volunteering import services
+from volunteering.models import ExpiryReminder, ShiftSignup, SignupStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def now():
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(7, 0)))
+
+
+def sweep(now, capture):
+    with capture(execute=True):
+        run_daily(now)
+
+
+def test_shift_reminder_the_day_before_once(
+    now, role, event_helper, django_capture_on_commit_callbacks
+):
+    tomorrow = now + timedelta(days=1, hours=3)
+    shift = ShiftFactory(role=role, starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=2))
+    ShiftSignup.objects.create(shift=shift, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+    later = ShiftFactory(role=role, starts_at=tomorrow + timedelta(days=1))
+    ShiftSignup.objects.create(shift=later, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+
+    sweep(now, django_capture_on_commit_callbacks)
+    sweep(now, django_capture_on_commit_callbacks)
+
+    shift_mail = [m for m in mail.outbox if m.subject.endswith("Your shift tomorrow")]
+    assert len(shift_mail) == 1
+    assert shift_mail[0].to == [event_helper.email]
+    assert shift.place in shift_mail[0].body
+
+
+def test_expiry_reminders_60_30_7_days_before_never_twice(
+    now, volunteer, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate(now)
+    dbs = DBSCheckFactory(volunteer=volunteer, recheck_due=today + timedelta(days=60))
+
+    def subjects():
+        return [m.subject for m in mail.outbox if "runs out" in m.subject]
+
+    sweep(now, django_capture_on_commit_callbacks)
+    sweep(now, django_capture_on_commit_callbacks)  # twice the same day: nothing new
+    assert len(subjects()) == 1
+
+    for days_later in (29, 30, 31, 52, 53):
+        sweep(now + timedelta(days=days_later), django_capture_on_commit_callbacks)
+
+    assert len(subjects()) == 3
+    assert sorted(
+        ExpiryReminder.objects.filter(record_id=dbs.pk).values_list("days_before", flat=True)
+    ) == [7, 30, 60]
+
+
+def test_a_renewed_check_is_not_nagged(now, volunteer, django_capture_on_commit_callbacks):
+    today = timezone.localdate(now)
+    DBSCheckFactory(volunteer=volunteer, recheck_due=today + timedelta(days=20))
+    DBSCheckFactory(volunteer=volunteer, recheck_due=today + timedelta(days=1000))
+
+    sweep(now, django_capture_on_commit_callbacks)
+
+    assert not [m for m in mail.outbox if "runs out" in m.subject]
+
+
+def test_training_expiry_reminder_names_the_course(
+    now, volunteer, django_capture_on_commit_callbacks
+):
+    done = TrainingCompletionFactory(user=volunteer)
+    done.expires_on = timezone.localdate(now) + timedelta(days=5)
+    done.save()
+
+    sweep(now, django_capture_on_commit_callbacks)
+
+    (message,) = [m for m in mail.outbox if "runs out" in m.subject]
+    assert done.course.title in message.subject
+    assert ExpiryReminder.objects.get().days_before == 7
+
+
+def test_calendar_feed_lists_my_shifts(client, event_helper, shift):
+    services.sign_up(shift=shift, volunteer=event_helper)
+    feed = services.new_calendar_feed(user=event_helper)
+
+    response = client.get(reverse("volunteering:calendar_feed", args=[feed.token]))
+
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Event helper"]
+    assert str(events[0]["location"]) == shift.place
+    assert response["Content-Type"].startswith("text/calendar")
+
+
+def test_a_new_address_revokes_the_old_one(client, event_helper):
+    old = services.new_calendar_feed(user=event_helper)
+    new = services.new_calendar_feed(user=event_helper)
+
+    assert client.get(reverse("volunteering:calendar_feed", args=[old.token])).status_code == 404
+    assert client.get(reverse("volunteering:calendar_feed", args=[new.token])).status_code == 200
+
+    services.revoke_calendar_feed(user=event_helper)
+    assert client.get(reverse("volunteering:calendar_feed", args=[new.token])).status_code == 404
+
+
+def test_calendar_page_makes_and_revokes(client_of, event_helper):
+    client = client_of(event_helper)
+    client.post(reverse("volunteering:calendar"), {"action": "new"})
+    page = client.get(reverse("volunteering:calendar")).content.decode()
+    token = event_helper.shift_calendar.token
+    assert token in page
+
+    client.post(reverse("volunteering:calendar"), {"action": "revoke"})
+    assert token not in client.get(reverse("volunteering:calendar")).content.decode()

@@ -1,0 +1,888 @@
+"""Actions on volunteering records, and the clearance check other apps rely on.
+
+Every function that changes something authorises, validates, changes inside a transaction, audits
+and notifies after commit. Read-only queries shared by views and reports live in selectors.py.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
+
+from accounts import audit
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import grant_role
+from volunteering.models import (
+    DBS_RANK,
+    CalendarFeed,
+    DBSCheck,
+    DBSLevel,
+    ExpiryReminder,
+    HoursEntry,
+    HoursStatus,
+    Onboarding,
+    Reference,
+    RiskAssessment,
+    RiskDecision,
+    Shift,
+    ShiftSignup,
+    SignupStatus,
+    Stage,
+    TrainingCompletion,
+    TrainingCourse,
+    VolunteerRole,
+    add_months,
+)
+from volunteering.permissions import is_coordinator
+from volunteering.uploads import clean_certificate
+
+# --- Clearance ----------------------------------------------------------------------------------
+#
+# Whether a person is cleared for a role is worked out from the onboarding records and their expiry
+# dates every time it is asked: there is no "cleared" flag to forget. Reasons are plain words a
+# volunteer and a coordinator can both read; they never repeat what a DBS certificate disclosed or
+# what a risk assessment says.
+
+
+@dataclass(frozen=True)
+class Clearance:
+    cleared: bool
+    reasons: tuple[str, ...]
+    expires_on: date | None
+
+
+LEVEL_WORDS = {
+    DBSLevel.BASIC: _lazy("basic"),
+    DBSLevel.STANDARD: _lazy("standard"),
+    DBSLevel.ENHANCED: _lazy("enhanced"),
+}
+
+
+NEEDS_LEVEL = {
+    DBSLevel.BASIC: _lazy("a basic check"),
+    DBSLevel.STANDARD: _lazy("a standard check"),
+    DBSLevel.ENHANCED: _lazy("an enhanced check"),
+}
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+def _role(role: VolunteerRole | str) -> VolunteerRole:
+    if isinstance(role, VolunteerRole):
+        return role
+    return VolunteerRole.objects.get(slug=role)
+
+
+def _user_id(user) -> int:
+    return user if isinstance(user, int) else user.pk
+
+
+@dataclass
+class _Check:
+    """What one person has against one role; ``cleared`` when nothing is missing."""
+
+    missing: list[str]
+    met: list[str]
+    expiries: list[date]
+
+    def result(self) -> Clearance:
+        if self.missing:
+            return Clearance(cleared=False, reasons=tuple(self.missing), expires_on=None)
+        return Clearance(
+            cleared=True,
+            reasons=tuple(self.met),
+            expires_on=min(self.expiries) if self.expiries else None,
+        )
+
+
+def clearance(user, role: VolunteerRole | str, *, on: date | None = None) -> Clearance:
+    """Whether ``user`` is cleared for ``role`` (a VolunteerRole or its slug) on day ``on``."""
+    return clearances([user], role, on=on)[_user_id(user)]
+
+
+def clearances(users: Iterable, role: VolunteerRole | str, *, on: date | None = None):
+    """``clearance`` for many people at once, keyed by user id, in a fixed number of queries.
+
+    Queries: the role (if given by slug), its courses, onboarding records, references, DBS checks,
+    risk assessments, training completions — however many people are asked about.
+    """
+    on = on or timezone.localdate()
+    role = _role(role)
+    ids = sorted({_user_id(user) for user in users})
+    courses = list(role.required_courses.all())
+    checks = {user_id: _Check([], [], []) for user_id in ids}
+    if not ids:
+        return {}
+
+    _check_onboarding(role, ids, on, checks)
+    _check_references(role, ids, on, checks)
+    _check_dbs(role, ids, on, checks)
+    _check_training(courses, ids, on, checks)
+    return {user_id: check.result() for user_id, check in checks.items()}
+
+
+def _check_onboarding(role, ids, on, checks) -> None:
+    if not (role.induction_required or role.supervision_agreement_required):
+        return
+    steps = {
+        row["user_id"]: row
+        for row in Onboarding.objects.filter(user_id__in=ids).values(
+            "user_id", "induction_completed_on", "supervision_agreed_on"
+        )
+    }
+    for user_id, check in checks.items():
+        row = steps.get(user_id, {})
+        if role.induction_required:
+            done = row.get("induction_completed_on")
+            if done and done <= on:
+                check.met.append(_("Cleared: induction completed on %s") % _day(done))
+            else:
+                check.missing.append(_("Induction not completed yet"))
+        if role.supervision_agreement_required:
+            signed = row.get("supervision_agreed_on")
+            if signed and signed <= on:
+                check.met.append(_("Cleared: supervision agreement signed on %s") % _day(signed))
+            else:
+                check.missing.append(_("Supervision agreement not signed yet"))
+
+
+def _check_references(role, ids, on, checks) -> None:
+    needed = role.references_required
+    if not needed:
+        return
+    received = dict(
+        Reference.objects.filter(volunteer_id__in=ids, received_on__lte=on, satisfactory=True)
+        .values("volunteer_id")
+        .annotate(count=Count("id"))
+        .values_list("volunteer_id", "count")
+    )
+    for user_id, check in checks.items():
+        count = received.get(user_id, 0)
+        if count >= needed:
+            check.met.append(
+                ngettext(
+                    "Cleared: %(count)d reference received",
+                    "Cleared: %(count)d references received",
+                    count,
+                )
+                % {"count": count}
+            )
+        else:
+            check.missing.append(
+                ngettext(
+                    "Needs %(needed)d reference; %(count)d received so far",
+                    "Needs %(needed)d references; %(count)d received so far",
+                    needed,
+                )
+                % {"needed": needed, "count": count}
+            )
+
+
+def _check_dbs(role, ids, on, checks) -> None:
+    needed = DBS_RANK[DBSLevel(role.dbs_level)]
+    if not needed:
+        return
+    by_person: dict[int, list[DBSCheck]] = defaultdict(list)
+    for dbs in DBSCheck.objects.filter(volunteer_id__in=ids, issued_on__lte=on).order_by(
+        "-recheck_due", "-id"
+    ):
+        by_person[dbs.volunteer_id].append(dbs)
+    decisions = {
+        dbs_check_id: (decision, decided_on)
+        for dbs_check_id, decision, decided_on in RiskAssessment.objects.filter(
+            dbs_check__volunteer_id__in=ids, role=role, decided_on__lte=on
+        ).values_list("dbs_check_id", "decision", "decided_on")
+    }
+    level_name = NEEDS_LEVEL[role.dbs_level]
+    for user_id, check in checks.items():
+        adequate = [c for c in by_person[user_id] if DBS_RANK[DBSLevel(c.level)] >= needed]
+        current = [c for c in adequate if c.recheck_due > on]
+        if not by_person[user_id]:
+            check.missing.append(
+                _("No DBS (criminal record) check on record; this role needs %s") % level_name
+            )
+        elif not adequate:
+            check.missing.append(
+                _("The DBS check on record is not enough; this role needs %s") % level_name
+            )
+        elif not current:
+            check.missing.append(_("DBS check expired on %s") % _day(adequate[0].recheck_due))
+        else:
+            _weigh_disclosures(role, current, decisions, check)
+
+
+def _weigh_disclosures(role, current: list[DBSCheck], decisions, check: _Check) -> None:
+    """Fair chance: a disclosure clears once a coordinator's risk assessment approves the role."""
+    for dbs in current:
+        decision = decisions.get(dbs.pk)
+        if not dbs.has_disclosure:
+            check.met.append(
+                _("Cleared: %(level)s DBS check until %(day)s")
+                % {"level": LEVEL_WORDS[dbs.level], "day": _day(dbs.recheck_due)}
+            )
+        elif decision and decision[0] == RiskDecision.APPROVED:
+            check.met.append(
+                _("Cleared: %(level)s DBS check until %(day)s, with a risk assessment for %(role)s")
+                % {
+                    "level": LEVEL_WORDS[dbs.level],
+                    "day": _day(dbs.recheck_due),
+                    "role": role.title,
+                }
+            )
+        else:
+            continue
+        check.expiries.append(dbs.recheck_due)
+        return
+    decision = decisions.get(current[0].pk)
+    if decision is None:
+        check.missing.append(_("Waiting for a coordinator's risk assessment for %s") % role.title)
+    else:
+        check.missing.append(
+            _("The risk assessment on %(day)s did not approve %(role)s")
+            % {"day": _day(decision[1]), "role": role.title}
+        )
+
+
+def _check_training(courses, ids, on, checks) -> None:
+    if not courses:
+        return
+    done: dict[tuple[int, int], list[TrainingCompletion]] = defaultdict(list)
+    for completion in (
+        TrainingCompletion.objects.verified()
+        .filter(user_id__in=ids, course__in=courses, completed_on__lte=on)
+        .only("user_id", "course_id", "completed_on", "expires_on")
+    ):
+        done[(completion.user_id, completion.course_id)].append(completion)
+    for user_id, check in checks.items():
+        for course in courses:
+            completions = done[(user_id, course.pk)]
+            current = [c for c in completions if c.expires_on is None or c.expires_on > on]
+            if any(c.expires_on is None for c in current):
+                check.met.append(_("Cleared: %s completed") % course.title)
+            elif current:
+                until = max(c.expires_on for c in current)
+                check.met.append(
+                    _("Cleared: %(course)s until %(day)s")
+                    % {"course": course.title, "day": _day(until)}
+                )
+                check.expiries.append(until)
+            elif completions:
+                latest = max(c.expires_on for c in completions)
+                check.missing.append(
+                    _("%(course)s expired on %(day)s")
+                    % {"course": course.title, "day": _day(latest)}
+                )
+            else:
+                check.missing.append(_("Needs training: %s") % course.title)
+
+
+# --- Notifications -------------------------------------------------------------------------------
+
+
+def _email_on_commit(user_id: int, subject: str, body: str) -> None:
+    from volunteering.tasks import send_volunteer_email
+
+    transaction.on_commit(
+        lambda: send_volunteer_email.enqueue(user_id=user_id, subject=str(subject), body=str(body))
+    )
+
+
+def _require_coordinator(user: User) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied
+
+
+# --- Onboarding ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_to_volunteer(
+    *,
+    user: User,
+    why: str,
+    availability: list[str],
+    lived_experience_to_use: str = "",
+    roles: Iterable[VolunteerRole] = (),
+) -> Onboarding:
+    """Start someone's onboarding. Anyone signed in may apply, once."""
+    if Onboarding.objects.filter(user=user).exists():
+        raise ValidationError(_("You have already applied. Your coordinator will be in touch."))
+    onboarding = Onboarding.objects.create(
+        user=user,
+        why=why.strip(),
+        availability=list(availability),
+        lived_experience_to_use=lived_experience_to_use.strip(),
+    )
+    onboarding.roles_wanted.set(roles)
+    audit.record(actor=user, action="volunteering.applied", target=onboarding, subject=user)
+    return onboarding
+
+
+@transaction.atomic
+def move_to_stage(*, onboarding: Onboarding, stage: str, by: User) -> Onboarding:
+    """Move a person along the pipeline. Reaching "volunteering" gives them the volunteer role."""
+    _require_coordinator(by)
+    if stage not in Stage.values:
+        raise ValidationError(_("Choose a step from the list."))
+    onboarding = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
+    onboarding.stage = stage
+    onboarding.save(update_fields=["stage", "updated_at"])
+    if stage == Stage.ACTIVE and not onboarding.user.has_role(Role.VOLUNTEER):
+        grant_role(user=onboarding.user, role=Role.VOLUNTEER, by=by)
+    audit.record(
+        actor=by,
+        action="volunteering.stage_moved",
+        target=onboarding,
+        subject=onboarding.user,
+        summary=f"moved to {stage}",
+    )
+    return onboarding
+
+
+STEPS = {
+    "interview": "interviewed_on",
+    "induction": "induction_completed_on",
+    "supervision": "supervision_agreed_on",
+}
+
+
+@transaction.atomic
+def record_step(*, onboarding: Onboarding, step: str, on: date, by: User) -> Onboarding:
+    """Record that an interview, induction or supervision agreement happened on ``on``."""
+    _require_coordinator(by)
+    if step not in STEPS:
+        raise ValidationError(_("Choose a step from the list."))
+    if on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    setattr(onboarding, STEPS[step], on)
+    fields = [STEPS[step], "updated_at"]
+    if step == "interview":
+        onboarding.interviewed_by = by
+        fields.append("interviewed_by")
+    onboarding.save(update_fields=fields)
+    audit.record(
+        actor=by,
+        action=f"volunteering.{step}_recorded",
+        target=onboarding,
+        subject=onboarding.user,
+    )
+    return onboarding
+
+
+@transaction.atomic
+def add_reference(*, volunteer: User, referee_name: str, relationship: str, by: User) -> Reference:
+    _require_coordinator(by)
+    reference = Reference.objects.create(
+        volunteer=volunteer, referee_name=referee_name.strip(), relationship=relationship.strip()
+    )
+    audit.record(
+        actor=by, action="volunteering.reference_requested", target=reference, subject=volunteer
+    )
+    return reference
+
+
+@transaction.atomic
+def record_reference(
+    *, reference: Reference, received_on: date, satisfactory: bool, by: User
+) -> Reference:
+    _require_coordinator(by)
+    if received_on > timezone.localdate():
+        raise ValidationError(_("The date cannot be in the future."))
+    reference.received_on = received_on
+    reference.satisfactory = satisfactory
+    reference.save(update_fields=["received_on", "satisfactory"])
+    audit.record(
+        actor=by,
+        action="volunteering.reference_received",
+        target=reference,
+        subject=reference.volunteer,
+    )
+    return reference
+
+
+# A DBS certificate has no end date; organisations re-check. Three years is common practice.
+DEFAULT_RECHECK_YEARS = 3
+
+
+@transaction.atomic
+def record_dbs_check(
+    *,
+    volunteer: User,
+    level: str,
+    issued_on: date,
+    certificate_number: str,
+    update_service: bool,
+    has_disclosure: bool,
+    by: User,
+    recheck_due: date | None = None,
+) -> DBSCheck:
+    """Record a DBS certificate a coordinator has seen. What it discloses is never stored here."""
+    _require_coordinator(by)
+    number = "".join(certificate_number.split())
+    if not (number.isdigit() and len(number) == 12):
+        raise ValidationError(_("A DBS certificate number is 12 digits."))
+    if issued_on > timezone.localdate():
+        raise ValidationError(_("The issue date cannot be in the future."))
+    recheck_due = recheck_due or add_months(issued_on, 12 * DEFAULT_RECHECK_YEARS)
+    if recheck_due <= issued_on:
+        raise ValidationError(_("The re-check date must be after the issue date."))
+    dbs = DBSCheck.objects.create(
+        volunteer=volunteer,
+        level=level,
+        issued_on=issued_on,
+        certificate_number=number,
+        update_service=update_service,
+        recheck_due=recheck_due,
+        has_disclosure=has_disclosure,
+        recorded_by=by,
+    )
+    audit.record(actor=by, action="volunteering.dbs_recorded", target=dbs, subject=volunteer)
+    return dbs
+
+
+@transaction.atomic
+def record_risk_assessment(
+    *, dbs_check: DBSCheck, role: VolunteerRole, decision: str, notes: str, by: User
+) -> RiskAssessment:
+    """A named coordinator weighs a disclosure against one role. Only they can read it later."""
+    _require_coordinator(by)
+    if not dbs_check.has_disclosure:
+        raise ValidationError(_("This check discloses nothing, so no risk assessment is needed."))
+    if decision not in RiskDecision.values:
+        raise ValidationError(_("Choose a decision."))
+    if not notes.strip():
+        raise ValidationError(_("Write down what you weighed up."))
+    if RiskAssessment.objects.filter(dbs_check=dbs_check, role=role).exists():
+        raise ValidationError(_("There is already a risk assessment for this role and check."))
+    assessment = RiskAssessment.objects.create(
+        dbs_check=dbs_check, role=role, assessor=by, decision=decision, notes=notes.strip()
+    )
+    audit.record(
+        actor=by,
+        action="volunteering.risk_assessed",
+        target=assessment,
+        subject=dbs_check.volunteer,
+        summary=f"{role.slug}: {decision}",
+    )
+    return assessment
+
+
+# --- Training ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_training(
+    *,
+    user: User,
+    course: TrainingCourse,
+    completed_on: date,
+    by: User,
+    certificate=None,
+) -> TrainingCompletion:
+    """Record a course someone completed, with an optional certificate (checked and cleaned).
+
+    A coordinator's record counts at once; one a volunteer adds counts once a coordinator has
+    verified it.
+    """
+    if by != user:
+        _require_coordinator(by)
+    if completed_on > timezone.localdate():
+        raise ValidationError(_("The date you completed it cannot be in the future."))
+    clean = clean_certificate(certificate) if certificate else None
+    completion = TrainingCompletion(
+        user=user,
+        course=course,
+        completed_on=completed_on,
+        expires_on=course.expiry_for(completed_on),
+    )
+    if is_coordinator(by):
+        completion.verified_by, completion.verified_at = by, timezone.now()
+    if clean:
+        completion.certificate_type = clean.content_type
+        completion.certificate.save(
+            f"certificate.{clean.suffix}", ContentFile(clean.content), save=False
+        )
+    completion.save()
+    audit.record(actor=by, action="volunteering.training_recorded", target=completion, subject=user)
+    return completion
+
+
+@transaction.atomic
+def verify_training(*, completion: TrainingCompletion, by: User) -> TrainingCompletion:
+    _require_coordinator(by)
+    if completion.verified_at is None:
+        completion.verified_by, completion.verified_at = by, timezone.now()
+        completion.save(update_fields=["verified_by", "verified_at"])
+        audit.record(
+            actor=by,
+            action="volunteering.training_verified",
+            target=completion,
+            subject=completion.user,
+        )
+    return completion
+
+
+# --- Shifts --------------------------------------------------------------------------------------
+
+MAX_REPEAT_WEEKS = 26
+
+
+@transaction.atomic
+def create_shifts(
+    *,
+    role: VolunteerRole,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    places: int,
+    by: User,
+    notes: str = "",
+    repeat_weeks: int = 0,
+) -> list[Shift]:
+    """Create a shift, or a weekly series of them: ``repeat_weeks`` more after the first."""
+    _require_coordinator(by)
+    if ends_at <= starts_at:
+        raise ValidationError(_("The shift must end after it starts."))
+    if ends_at - starts_at > timedelta(hours=24):
+        raise ValidationError(_("A shift can be at most 24 hours long."))
+    if starts_at < timezone.now():
+        raise ValidationError(_("The shift cannot start in the past."))
+    if not 1 <= places <= 500:
+        raise ValidationError(_("A shift needs between 1 and 500 places."))
+    if not 0 <= repeat_weeks <= MAX_REPEAT_WEEKS:
+        raise ValidationError(
+            _("A shift can repeat for up to %(weeks)d weeks.") % {"weeks": MAX_REPEAT_WEEKS}
+        )
+    series = uuid.uuid4() if repeat_weeks else None
+    shifts = Shift.objects.bulk_create(
+        Shift(
+            role=role,
+            # Add weeks to the local time so a shift stays at 10:00 when the clocks change.
+            starts_at=_same_local_time(starts_at, week),
+            ends_at=_same_local_time(ends_at, week),
+            place=place.strip(),
+            places=places,
+            notes=notes.strip(),
+            series=series,
+            created_by=by,
+        )
+        for week in range(repeat_weeks + 1)
+    )
+    audit.record(
+        actor=by,
+        action="volunteering.shifts_created",
+        target=shifts[0],
+        summary=f"{len(shifts)} shift(s) for {role.slug}",
+    )
+    return shifts
+
+
+def _same_local_time(moment: datetime, weeks: int) -> datetime:
+    local = timezone.localtime(moment)
+    naive = local.replace(tzinfo=None) + timedelta(weeks=weeks)
+    return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+@transaction.atomic
+def sign_up(*, shift: Shift, volunteer: User) -> ShiftSignup:
+    """Take a place on ``shift``, or join its waiting list when it is full.
+
+    The shift row is locked first, so two people can never take the last place at once.
+    """
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(_("This shift has already started."))
+    check = clearance(volunteer, shift.role, on=timezone.localdate(shift.starts_at))
+    if not check.cleared:
+        raise ValidationError(
+            _("You are not cleared for %(role)s yet: %(why)s")
+            % {"role": shift.role.title, "why": "; ".join(check.reasons)}
+        )
+    signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
+    if signup and signup.status != SignupStatus.WITHDRAWN:
+        raise ValidationError(_("You are already on this shift."))
+    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
+    status = SignupStatus.SIGNED_UP if taken < shift.places else SignupStatus.WAITING
+    if signup is None:
+        signup = ShiftSignup(shift=shift, volunteer=volunteer)
+    signup.status, signup.joined_at, signup.reminded_at = status, timezone.now(), None
+    signup.save()
+    audit.record(
+        actor=volunteer,
+        action=f"volunteering.shift_{status}",
+        target=shift,
+        subject=volunteer,
+    )
+    return signup
+
+
+@transaction.atomic
+def withdraw(*, shift: Shift, volunteer: User) -> ShiftSignup | None:
+    """Give up a place (or leave the waiting list). The first person waiting gets the place."""
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
+    if signup is None or signup.status == SignupStatus.WITHDRAWN:
+        raise ValidationError(_("You are not on this shift."))
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(_("This shift has already started. Please tell your coordinator."))
+    had_place = signup.status == SignupStatus.SIGNED_UP
+    signup.status = SignupStatus.WITHDRAWN
+    signup.save(update_fields=["status"])
+    audit.record(
+        actor=volunteer, action="volunteering.shift_withdrawn", target=shift, subject=volunteer
+    )
+    if had_place:
+        return _promote_from_waiting_list(shift)
+    return None
+
+
+def _promote_from_waiting_list(shift: Shift) -> ShiftSignup | None:
+    """Give a free place to the person who has waited longest. Call with the shift row locked."""
+    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
+    if taken >= shift.places:
+        return None
+    first = shift.signups.filter(status=SignupStatus.WAITING).order_by("joined_at", "id").first()
+    if first is None:
+        return None
+    first.status = SignupStatus.SIGNED_UP
+    first.save(update_fields=["status"])
+    audit.record(
+        actor=None, action="volunteering.shift_promoted", target=shift, subject=first.volunteer
+    )
+    when = date_format(timezone.localtime(shift.starts_at), "l j F, H:i")
+    _email_on_commit(
+        first.volunteer_id,
+        _("A place came up on your shift"),
+        _(
+            "Good news: a place came up. You are now signed up for %(shift)s on %(when)s "
+            "at %(place)s."
+        )
+        % {"shift": shift.role.title, "when": when, "place": shift.place},
+    )
+    return first
+
+
+# --- Hours ---------------------------------------------------------------------------------------
+
+MINUTES_IN_A_DAY = 24 * 60
+
+
+@transaction.atomic
+def log_hours(
+    *,
+    volunteer: User,
+    worked_on: date,
+    minutes: int,
+    role: VolunteerRole,
+    shift: Shift | None = None,
+    note: str = "",
+) -> HoursEntry:
+    """Log time given. It waits for a coordinator's approval.
+
+    Refused with a plain message: a future date, more than 24 hours on one day, the same shift
+    twice, or the same hours for the same role on the same day twice.
+    """
+    today = timezone.localdate()
+    if worked_on > today:
+        raise ValidationError(_("You can only log hours for today or earlier."))
+    if minutes < 1:
+        raise ValidationError(_("Enter how long you volunteered."))
+    # Lock the person's row so two logs sent at once cannot both squeeze under 24 hours.
+    User.objects.select_for_update().filter(pk=volunteer.pk).first()
+    mine = HoursEntry.objects.counted().filter(volunteer=volunteer)
+    if shift is not None:
+        if not shift.signups.filter(volunteer=volunteer, status=SignupStatus.SIGNED_UP).exists():
+            raise ValidationError(_("You were not signed up for that shift."))
+        if shift.starts_at > timezone.now():
+            raise ValidationError(_("That shift has not happened yet."))
+        if mine.filter(shift=shift).exists():
+            raise ValidationError(_("You have already logged hours for that shift."))
+    if mine.filter(worked_on=worked_on, role=role, minutes=minutes).exists():
+        raise ValidationError(
+            _("You have already logged this time for %(role)s on %(day)s.")
+            % {"role": role.title, "day": _day(worked_on)}
+        )
+    already = mine.filter(worked_on=worked_on).aggregate(total=Sum("minutes"))["total"] or 0
+    if already + minutes > MINUTES_IN_A_DAY:
+        raise ValidationError(
+            _("That would make more than 24 hours on %(day)s. You have already logged %(hours)s.")
+            % {"day": _day(worked_on), "hours": format_minutes(already)}
+        )
+    entry = HoursEntry.objects.create(
+        volunteer=volunteer,
+        worked_on=worked_on,
+        minutes=minutes,
+        role=role,
+        shift=shift,
+        note=note.strip(),
+    )
+    audit.record(
+        actor=volunteer, action="volunteering.hours_logged", target=entry, subject=volunteer
+    )
+    return entry
+
+
+def format_minutes(minutes: int) -> str:
+    hours, rest = divmod(int(minutes), 60)
+    if not rest:
+        return ngettext("%(h)d hour", "%(h)d hours", hours) % {"h": hours}
+    return _("%(h)d h %(m)02d min") % {"h": hours, "m": rest}
+
+
+@transaction.atomic
+def decide_hours(*, entry_ids: Iterable[int], approve: bool, by: User) -> int:
+    """Approve or reject waiting entries (one or many). Returns how many were decided.
+
+    Entries already decided are left as they are, so two coordinators cannot decide twice.
+    """
+    _require_coordinator(by)
+    entries = list(
+        HoursEntry.objects.select_for_update()
+        .pending()
+        .filter(pk__in=list(entry_ids))
+        .exclude(volunteer=by)
+    )
+    status = HoursStatus.APPROVED if approve else HoursStatus.REJECTED
+    now = timezone.now()
+    for entry in entries:
+        entry.status, entry.decided_by, entry.decided_at = status, by, now
+    HoursEntry.objects.bulk_update(entries, ["status", "decided_by", "decided_at"])
+    for entry in entries:
+        audit.record(
+            actor=by, action=f"volunteering.hours_{status}", target=entry, subject=entry.volunteer
+        )
+    return len(entries)
+
+
+# --- Calendar feed -------------------------------------------------------------------------------
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def new_calendar_feed(*, user: User) -> CalendarFeed:
+    """A fresh secret address; any older one stops working."""
+    CalendarFeed.objects.filter(user=user).delete()
+    feed = CalendarFeed.objects.create(user=user)
+    audit.record(actor=user, action="volunteering.calendar_feed_created", target=feed, subject=user)
+    return feed
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+    audit.record(actor=user, action="volunteering.calendar_feed_revoked", subject=user)
+
+
+# --- Reminders (run by the daily sweep) ----------------------------------------------------------
+
+REMINDER_DAYS = (60, 30, 7)
+
+
+def send_shift_reminders(*, now: datetime) -> int:
+    """E-mail everyone with a place on a shift tomorrow, once."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    with transaction.atomic():
+        due = list(
+            ShiftSignup.objects.select_for_update(of=("self",))
+            .filter(
+                status=SignupStatus.SIGNED_UP,
+                reminded_at__isnull=True,
+                shift__starts_at__gte=start,
+                shift__starts_at__lt=start + timedelta(days=1),
+            )
+            .select_related("shift__role")
+        )
+        ShiftSignup.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
+        for signup in due:
+            shift = signup.shift
+            _email_on_commit(
+                signup.volunteer_id,
+                _("Your shift tomorrow"),
+                _(
+                    "A reminder: %(role)s tomorrow, %(when)s, at %(place)s. "
+                    "If you cannot make it, please withdraw so someone else can go."
+                )
+                % {
+                    "role": shift.role.title,
+                    "when": date_format(timezone.localtime(shift.starts_at), "H:i"),
+                    "place": shift.place,
+                },
+            )
+    return len(due)
+
+
+def send_expiry_reminders(*, today: date) -> int:
+    """Warn people 60, 30 and 7 days before a DBS check or training runs out. Never twice.
+
+    Only the newest record of each kind counts: a renewed check or refreshed course is not nagged.
+    """
+    horizon = today + timedelta(days=max(REMINDER_DAYS))
+    newer_dbs = DBSCheck.objects.filter(
+        volunteer=OuterRef("volunteer"), recheck_due__gt=OuterRef("recheck_due")
+    )
+    newer_training = TrainingCompletion.objects.filter(
+        user=OuterRef("user"), course=OuterRef("course"), expires_on__gt=OuterRef("expires_on")
+    )
+    due: list[tuple[str, int, int, date, str]] = []
+    for dbs in DBSCheck.objects.filter(recheck_due__gt=today, recheck_due__lte=horizon).exclude(
+        Exists(newer_dbs)
+    ):
+        due.append(("dbs", dbs.pk, dbs.volunteer_id, dbs.recheck_due, _("Your DBS check")))
+    for done in (
+        TrainingCompletion.objects.verified()
+        .filter(expires_on__gt=today, expires_on__lte=horizon)
+        .exclude(Exists(newer_training))
+        .select_related("course")
+    ):
+        due.append(("training", done.pk, done.user_id, done.expires_on, done.course.title))
+
+    sent = 0
+    with transaction.atomic():
+        already = set(
+            ExpiryReminder.objects.filter(
+                record_type__in=["dbs", "training"], record_id__in=[d[1] for d in due]
+            ).values_list("record_type", "record_id", "days_before")
+        )
+        new = []
+        for record_type, record_id, user_id, expires_on, what in due:
+            days_left = (expires_on - today).days
+            step = min(days for days in REMINDER_DAYS if days >= days_left)
+            if (record_type, record_id, step) in already:
+                continue
+            new.append(
+                ExpiryReminder(
+                    user_id=user_id, record_type=record_type, record_id=record_id, days_before=step
+                )
+            )
+            _email_on_commit(
+                user_id,
+                _("%(what)s runs out on %(day)s") % {"what": what, "day": _day(expires_on)},
+                _(
+                    "%(what)s runs out on %(day)s, in %(days)d days. "
+                    "Please talk to your coordinator about renewing it."
+                )
+                % {"what": what, "day": _day(expires_on), "days": days_left},
+            )
+            sent += 1
+        ExpiryReminder.objects.bulk_create(new, ignore_conflicts=True)
+    return sent
