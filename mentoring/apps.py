@@ -1,7 +1,43 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from accounts.hooks import NavItem
+from accounts.roles import Role
 
 
 class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
+
+    def nav_items(self, user):
+        if not user.is_authenticated:
+            return []
+        items = []
+        if user.has_role(Role.COORDINATOR):
+            items.append(NavItem(_("Referrals"), reverse("mentoring:referrals"), order=10))
+        if user.has_role(Role.PEER_MENTOR):
+            items.append(NavItem(_("My mentees"), reverse("mentoring:home"), order=10))
+        if user.has_role(Role.MENTEE):
+            items += [
+                NavItem(_("My mentoring"), reverse("mentoring:home"), order=10),
+                NavItem(_("My goals"), reverse("mentoring:goals"), order=11),
+                NavItem(_("My journey"), reverse("mentoring:journey"), order=12),
+                NavItem(_("My people"), reverse("mentoring:people"), order=13),
+            ]
+        return items
+
+    def today_cards(self, request):
+        from mentoring.cards import cards_for
+
+        return cards_for(request.user)
+
+    def seed_demo(self, personas, stdout):
+        from mentoring.demo import seed
+
+        seed(personas, stdout)
+
+    def daily(self, now):
+        from mentoring.tasks import enqueue_due_reminders
+
+        enqueue_due_reminders(now)

@@ -395,7 +395,10 @@ VOLUNTEER_HOUR_VALUE_GBP = _volunteer_hour_value()
 
 # --- Mentoring (mentoring/) ---------------------------------------------------------------------
 
-MENTORING_PLACEHOLDER = True
+# The programme's eligibility rule for peer mentors: released from prison, or in recovery, for at
+# least this many months (mentoring.matching.Rules.min_months). Scoring weights are not settings:
+# they live in mentoring/matching.py (DEFAULT_WEIGHTS), shown to coordinators beside suggestions.
+MENTORING_ELIGIBLE_AFTER_MONTHS = env_int("MENTORING_ELIGIBLE_AFTER_MONTHS", 12)
 
 
 # --- Chat (chat/) -------------------------------------------------------------------------------

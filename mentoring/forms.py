@@ -1,0 +1,233 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AVAILABILITY_SLOTS, LivedExperience, User
+from mentoring.choices import (
+    ContactPreference,
+    EndReason,
+    Gender,
+    GoalStatus,
+    MeetingPlace,
+    MeetingStatus,
+    Need,
+    PauseReason,
+    SharedItem,
+)
+
+NO_PREFERENCE = [("", _("No preference"))]
+
+
+class ReferralForm(forms.Form):
+    """What a referral asks. A coordinator's form adds the person's e-mail address."""
+
+    contact_preference = forms.ChoiceField(
+        label=_("Best way to get in touch"), choices=ContactPreference.choices
+    )
+    area = forms.CharField(
+        label=_("Area"), max_length=80, required=False, help_text=_("Town or part of town.")
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Wants help with"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    prison = forms.CharField(label=_("Prison (if any)"), max_length=120, required=False)
+    release_date = forms.DateField(
+        label=_("Release date (if any)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    wants_experience = forms.MultipleChoiceField(
+        label=_("Would like a mentor who knows about"),
+        choices=LivedExperience.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wants_gender = forms.ChoiceField(
+        label=_("Would like a mentor who is"),
+        choices=NO_PREFERENCE + Gender.choices,
+        required=False,
+    )
+    wants_language = forms.CharField(
+        label=_("Would like a mentor who speaks"), max_length=40, required=False
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("Usually free"),
+        choices=AVAILABILITY_SLOTS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent_to_share = forms.BooleanField(
+        label=_("I agree that my mentor may see what I want help with and when I am free"),
+        required=False,
+        help_text=_("Release date, prison and your story stay private unless you choose later."),
+    )
+
+
+class CoordinatorReferralForm(ReferralForm):
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        help_text=_("They need an account on Alongside first."),
+    )
+    risk = forms.CharField(
+        label=_("Risk information (coordinators only)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = ["email"]
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].strip().lower()
+        try:
+            return User.objects.get(email=email, is_active=True)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                _("No one on Alongside has that e-mail address. Ask them to join first.")
+            ) from None
+
+
+class RiskNoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Risk information"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DoNotMatchForm(forms.Form):
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+    reason = forms.CharField(label=_("Why (coordinators only)"), max_length=200)
+
+    def __init__(self, *args, mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [(m.pk, m.display_name) for m in mentors]
+
+
+class ProposeForm(forms.Form):
+    """Propose one of the shortlist: a top-five button, or anyone further down with a reason."""
+
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+    override_reason = forms.CharField(
+        label=_("Why this mentor"),
+        max_length=300,
+        required=False,
+        help_text=_("Needed when you choose someone who is not in the top five."),
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = [
+            (mentor.pk, _("%(name)s (%(score)s points)") % {"name": mentor, "score": s.score})
+            for mentor, s in choices
+        ]
+
+
+class PauseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why pause"), choices=PauseReason.choices)
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+
+
+class EndForm(forms.Form):
+    reason = forms.ChoiceField(label=_("How it ended"), choices=EndReason.choices)
+    note = forms.CharField(label=_("Note (optional)"), max_length=300, required=False)
+    never_again = forms.BooleanField(
+        label=_("The mentee asked never to be matched with this mentor again"), required=False
+    )
+    rematch = forms.BooleanField(label=_("Find them a new mentor"), required=False)
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(label=_("How long (minutes)"), min_value=15, max_value=240)
+    place_kind = forms.ChoiceField(label=_("How you will meet"), choices=MeetingPlace.choices)
+    place = forms.CharField(
+        label=_("Where"),
+        max_length=200,
+        required=False,
+        help_text=_("A place, a phone number or a video link."),
+    )
+
+    def starts_at(self) -> datetime:
+        naive = datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+        return timezone.make_aware(naive)
+
+
+class MeetingStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("What happened"), choices=MeetingStatus.choices)
+
+
+class MeetingNoteForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes (you and coordinators see these)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    agreed_actions = forms.CharField(
+        label=_("What you agreed to do (your mentee sees this)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConcernForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What happened or what worries you"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class GoalForm(forms.Form):
+    area = forms.ChoiceField(label=_("Area"), choices=Need.choices)
+    words = forms.CharField(label=_("My goal, in my own words"), max_length=300)
+
+
+class GoalStepForm(forms.Form):
+    words = forms.CharField(label=_("A step towards it"), max_length=200)
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Where it is"), choices=GoalStatus.choices)
+
+
+class CheckInForm(forms.Form):
+    feeling = forms.TypedChoiceField(
+        label=_("How are you doing? (1 is bad, 5 is great)"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    line = forms.CharField(label=_("Anything to add (optional)"), max_length=280, required=False)
+    hours = forms.DecimalField(
+        label=_("Hours of groups, training or work this week (optional)"),
+        required=False,
+        min_value=0,
+        max_value=99,
+        decimal_places=1,
+    )
+
+
+class WeeklyTargetForm(forms.Form):
+    hours = forms.IntegerField(
+        label=_("Weekly activity target (hours)"),
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text=_("Some programmes ask for 16 hours a week of groups, training or work."),
+    )
+
+
+class SharingForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        label=_("My mentor may see"),
+        choices=SharedItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

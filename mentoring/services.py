@@ -1,0 +1,586 @@
+"""Mentoring actions. Each one authorises, validates, changes state in a transaction, audits and
+notifies after commit. Preconditions are in the docstrings; a broken one raises PermissionDenied
+(the view turns it into a 404) or ValidationError (a plain message, nothing changed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import audit
+from accounts.models import User
+from accounts.roles import Role
+from mentoring import matching, selectors, signals
+from mentoring.choices import (
+    OPEN_MATCH_STATES,
+    EndReason,
+    GoalStatus,
+    MatchStatus,
+    MeetingPlace,
+    MeetingStatus,
+    Need,
+    PauseReason,
+    ReferralStatus,
+    SharedItem,
+)
+from mentoring.models import (
+    CalendarFeed,
+    CheckIn,
+    DoNotMatch,
+    Goal,
+    GoalStep,
+    Match,
+    MatchEvent,
+    Meeting,
+    MeetingNote,
+    MenteeSettings,
+    MentorProfile,
+    NeverAgain,
+    Referral,
+    RiskNote,
+    new_feed_token,
+)
+from mentoring.permissions import MENTOR_WORKING, is_coordinator
+
+TOP = 5
+# Suggestions a coordinator can choose from: the top five, and the next ones for an override.
+SHORTLIST = 50
+REFERRAL_FIELDS = {
+    "contact_preference",
+    "area",
+    "needs",
+    "prison",
+    "release_date",
+    "wants_experience",
+    "wants_gender",
+    "wants_language",
+    "availability",
+    "consent_to_share",
+}
+# Shared with a mentor when a person ticks "share my referral with a mentor"; the rest (release
+# date, prison, the story they told) stays private until they choose it item by item.
+DEFAULT_SHARED = [SharedItem.NEEDS, SharedItem.AVAILABILITY, SharedItem.AREA, SharedItem.GOALS]
+
+
+def _email_on_commit(user: User, subject: str, body: str) -> None:
+    if not user.email:
+        return
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[user.email]
+        )
+    )
+
+
+def _send_on_commit(signal, match: Match, **extra) -> None:
+    ids = {"match_id": match.pk, "mentor_id": match.mentor_id, "mentee_id": match.mentee_id}
+    transaction.on_commit(lambda: signal.send(sender=Match, **ids, **extra))
+
+
+def _require_coordinator(by: User) -> None:
+    if not is_coordinator(by):
+        raise PermissionDenied
+
+
+# --- Referrals ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def refer(*, person: User, by: User, **fields) -> Referral:
+    """Refer ``person`` for a mentor. Coordinators refer anyone; anyone may refer themselves.
+
+    A person has one referral waiting at a time.
+    """
+    if by.pk != person.pk:
+        _require_coordinator(by)
+    unknown = set(fields) - REFERRAL_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown referral fields: {sorted(unknown)}")
+    if Referral.objects.filter(
+        person=person, status__in=[ReferralStatus.WAITING, ReferralStatus.MATCHING]
+    ).exists():
+        raise ValidationError(_("There is already a referral waiting for this person."))
+    if any(need not in Need.values for need in fields.get("needs", [])):
+        raise ValidationError(_("Choose needs from the list."))
+    referral = Referral.objects.create(person=person, referred_by=by, **fields)
+    if referral.consent_to_share:
+        settings_row, _created = MenteeSettings.objects.get_or_create(mentee=person)
+        if not settings_row.shared:
+            settings_row.shared = list(DEFAULT_SHARED)
+            settings_row.save(update_fields=["shared", "updated_at"])
+    audit.record(
+        actor=by,
+        action="referral.self" if by.pk == person.pk else "referral.made",
+        target=referral,
+        subject=person,
+    )
+    return referral
+
+
+@transaction.atomic
+def add_risk_note(*, referral: Referral, by: User, body: str) -> RiskNote:
+    _require_coordinator(by)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Please write the risk information."))
+    note = RiskNote.objects.create(referral=referral, written_by=by, body=body[:5000])
+    audit.record(actor=by, action="risk_note.added", target=note, subject=referral.person)
+    return note
+
+
+@transaction.atomic
+def record_do_not_match(*, mentor: User, mentee: User, reason: str, by: User) -> DoNotMatch:
+    """Keep a pair apart for good. Members never see it; coordinators give a short reason."""
+    _require_coordinator(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Please say why, in a few words."))
+    rule, _created = DoNotMatch.objects.update_or_create(
+        mentor=mentor, mentee=mentee, defaults={"reason": reason[:200], "recorded_by": by}
+    )
+    audit.record(actor=by, action="do_not_match.recorded", target=rule, subject=mentee)
+    return rule
+
+
+# --- Matching -----------------------------------------------------------------------------------
+
+
+def suggestions_for(
+    referral: Referral, *, limit: int = TOP, shortlist: int = SHORTLIST
+) -> tuple[list[matching.Suggestion], list[matching.Suggestion]]:
+    """(the best ``limit`` suggestions, the next ones up to ``shortlist``) for a referral.
+
+    Asking volunteering whether 10,000 mentors are cleared is slow, and only the best few matter,
+    so: rank everyone as if cleared (ordering only), ask volunteering about the top ``shortlist``,
+    and rank those again with the real answer, so ``rank`` itself applies the clearance rule.
+    If too few of them are cleared, look further down the list (rarely needed).
+    """
+    facts = selectors.mentee_facts(referral)
+    rules = selectors.rules_for(referral.person_id)
+    unchecked = selectors.load_candidates(check_clearance=False)
+    by_id = {mentor.id: mentor for mentor in unchecked}
+    window = shortlist
+    while True:
+        ordered = [s.mentor_id for s in matching.rank(facts, unchecked, rules, limit=window)]
+        cleared = selectors.cleared_mentor_ids(ordered) if ordered else set()
+        checked = [replace(by_id[pk], cleared=pk in cleared) for pk in ordered]
+        ranked = matching.rank(facts, checked, rules, limit=shortlist)
+        if len(ranked) >= shortlist or len(ordered) < window:
+            return ranked[:limit], ranked[limit:]
+        window *= 4
+
+
+def check_pair(referral: Referral, mentor: User) -> matching.Suggestion:
+    """The suggestion for this exact pair, with its reasons; ValidationError if a hard rule
+    keeps them apart (not cleared, no place, do not match, ...)."""
+    facts = selectors.mentee_facts(referral)
+    rules = selectors.rules_for(referral.person_id)
+    candidates = selectors.load_candidates(mentor_ids=[mentor.pk])
+    ranked = matching.rank(facts, candidates, rules)
+    if not ranked:
+        raise ValidationError(_("This mentor cannot be matched with this person."))
+    return ranked[0]
+
+
+def _lock_places(mentor: User) -> None:
+    """Lock the mentor's row so two proposals cannot both take their last place."""
+    profile = MentorProfile.objects.select_for_update().filter(user=mentor).first()
+    if profile is None:
+        raise ValidationError(_("This person has no mentoring details yet."))
+    taken = Match.objects.filter(mentor=mentor, status__in=OPEN_MATCH_STATES).count()
+    if taken >= profile.places:
+        raise ValidationError(_("This mentor has no free place now. Please choose someone else."))
+
+
+def _event(match: Match, *, by: User | None, reason: str = "", note: str = "") -> None:
+    MatchEvent.objects.create(match=match, status=match.status, by=by, reason=reason, note=note)
+
+
+@transaction.atomic
+def propose_match(
+    *, referral: Referral, mentor: User, by: User, override_reason: str = ""
+) -> Match:
+    """Propose ``mentor`` for the referral. Preconditions: ``by`` is a coordinator; no hard rule
+    keeps the pair apart; a mentor outside the top five needs a written reason."""
+    _require_coordinator(by)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.WAITING:
+        raise ValidationError(_("This referral is not waiting for a match."))
+    chosen = check_pair(referral, mentor)
+    top, _others = suggestions_for(referral)
+    override_reason = (override_reason or "").strip()
+    if chosen.mentor_id not in {s.mentor_id for s in top} and not override_reason:
+        raise ValidationError(
+            _("This mentor is not one of the suggestions. Please say why you chose them.")
+        )
+    _lock_places(mentor)
+    try:
+        match = Match.objects.create(
+            referral=referral,
+            mentor=mentor,
+            mentee=referral.person,
+            proposed_by=by,
+            score=chosen.score,
+            reasons=chosen.reason_texts,
+            override_reason=override_reason[:300],
+        )
+    except IntegrityError:
+        raise ValidationError(_("This person already has a match in progress.")) from None
+    _event(match, by=by, note=override_reason[:300])
+    referral.status = ReferralStatus.MATCHING
+    referral.save(update_fields=["status"])
+    audit.record(actor=by, action="match.proposed", target=match, subject=referral.person)
+    _email_on_commit(
+        mentor,
+        _("Someone could use your support"),
+        _("A coordinator has suggested you as a mentor. Log in to answer."),
+    )
+    return match
+
+
+def _locked(match: Match) -> Match:
+    return Match.objects.select_for_update().select_related("mentor", "mentee").get(pk=match.pk)
+
+
+@transaction.atomic
+def answer_proposal(*, match: Match, by: User, accept: bool) -> Match:
+    """The proposed mentor says yes or no."""
+    match = _locked(match)
+    if match.mentor_id != by.pk:
+        raise PermissionDenied
+    if match.status != MatchStatus.PROPOSED:
+        raise ValidationError(_("This proposal has already been answered."))
+    if accept:
+        match.status = MatchStatus.ACCEPTED
+    else:
+        match.status = MatchStatus.DECLINED
+        match.ended_at = timezone.now()
+        Referral.objects.filter(pk=match.referral_id).update(status=ReferralStatus.WAITING)
+    match.save(update_fields=["status", "ended_at"])
+    _event(match, by=by)
+    audit.record(
+        actor=by,
+        action="match.accepted" if accept else "match.declined",
+        target=match,
+        subject=match.mentee,
+    )
+    if accept:
+        _email_on_commit(
+            match.mentee,
+            _("A mentor is ready to meet you"),
+            _("Log in to meet your mentor and say yes."),
+        )
+    return match
+
+
+@transaction.atomic
+def agree_to_match(*, match: Match, by: User) -> Match:
+    """The mentee agrees: the match becomes active."""
+    match = _locked(match)
+    if match.mentee_id != by.pk:
+        raise PermissionDenied
+    if match.status != MatchStatus.ACCEPTED:
+        raise ValidationError(_("This match is not waiting for you."))
+    match.status = MatchStatus.ACTIVE
+    match.activated_at = timezone.now()
+    match.save(update_fields=["status", "activated_at"])
+    Referral.objects.filter(pk=match.referral_id).update(status=ReferralStatus.MATCHED)
+    _event(match, by=by)
+    audit.record(actor=by, action="match.activated", target=match, subject=match.mentee)
+    _send_on_commit(signals.match_activated, match)
+    return match
+
+
+@transaction.atomic
+def pause_match(*, match: Match, by: User, reason: str, note: str = "") -> Match:
+    """Pause an active match (recall, relapse, a break). Coordinators or the mentor."""
+    match = _locked(match)
+    if not (is_coordinator(by) or match.mentor_id == by.pk):
+        raise PermissionDenied
+    if match.status != MatchStatus.ACTIVE:
+        raise ValidationError(_("Only an active match can be paused."))
+    if reason not in PauseReason.values:
+        raise ValidationError(_("Choose a reason from the list."))
+    match.status = MatchStatus.PAUSED
+    match.save(update_fields=["status"])
+    _event(match, by=by, reason=reason, note=(note or "")[:300])
+    audit.record(actor=by, action="match.paused", target=match, subject=match.mentee)
+    _send_on_commit(signals.match_paused, match)
+    return match
+
+
+@transaction.atomic
+def resume_match(*, match: Match, by: User) -> Match:
+    match = _locked(match)
+    if not (is_coordinator(by) or match.mentor_id == by.pk):
+        raise PermissionDenied
+    if match.status != MatchStatus.PAUSED:
+        raise ValidationError(_("Only a paused match can start again."))
+    match.status = MatchStatus.ACTIVE
+    match.save(update_fields=["status"])
+    _event(match, by=by)
+    audit.record(actor=by, action="match.resumed", target=match, subject=match.mentee)
+    _send_on_commit(signals.match_activated, match)
+    return match
+
+
+@transaction.atomic
+def end_match(
+    *,
+    match: Match,
+    by: User,
+    reason: str,
+    note: str = "",
+    never_again: bool = False,
+    rematch: bool = False,
+) -> Match:
+    """End a match with a reason and outcome (coordinators). ``never_again`` records that the
+    mentee asked never to be matched with this mentor again; ``rematch`` puts their referral back
+    in the queue for a new mentor."""
+    _require_coordinator(by)
+    match = _locked(match)
+    if match.status not in OPEN_MATCH_STATES:
+        raise ValidationError(_("This match has already ended."))
+    if reason not in EndReason.values:
+        raise ValidationError(_("Choose how the match ended."))
+    match.status = MatchStatus.ENDED
+    match.ended_at = timezone.now()
+    match.end_reason = reason
+    match.end_note = (note or "")[:300]
+    match.save(update_fields=["status", "ended_at", "end_reason", "end_note"])
+    Meeting.objects.filter(match=match, status=MeetingStatus.PLANNED).update(
+        status=MeetingStatus.CANCELLED
+    )
+    if never_again:
+        NeverAgain.objects.get_or_create(mentee=match.mentee, mentor=match.mentor)
+    Referral.objects.filter(pk=match.referral_id).update(
+        status=ReferralStatus.WAITING if rematch else ReferralStatus.CLOSED
+    )
+    _event(match, by=by, reason=reason, note=match.end_note)
+    audit.record(actor=by, action="match.ended", target=match, subject=match.mentee, summary=reason)
+    _send_on_commit(signals.match_ended, match, reason=reason)
+    return match
+
+
+# --- Meetings -----------------------------------------------------------------------------------
+
+
+def _require_mentor_or_coordinator(match: Match, by: User) -> None:
+    if is_coordinator(by):
+        return
+    if match.mentor_id == by.pk and match.status in MENTOR_WORKING:
+        return
+    raise PermissionDenied
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    match: Match,
+    by: User,
+    starts_at: datetime,
+    place_kind: str,
+    place: str = "",
+    minutes: int = 60,
+) -> Meeting:
+    """Schedule a meeting of an active match. The mentor or a coordinator; reminders follow."""
+    _require_mentor_or_coordinator(match, by)
+    if match.status != MatchStatus.ACTIVE:
+        raise ValidationError(_("Meetings can be planned only while the match is active."))
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be timezone-aware")
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("Please choose a time in the future.")})
+    if place_kind not in MeetingPlace.values:
+        raise ValidationError({"place_kind": _("Choose how you will meet.")})
+    meeting = Meeting.objects.create(
+        match=match,
+        starts_at=starts_at,
+        minutes=minutes,
+        place_kind=place_kind,
+        place=(place or "").strip()[:200],
+        scheduled_by=by,
+    )
+    audit.record(actor=by, action="meeting.scheduled", target=meeting, subject=match.mentee)
+    transaction.on_commit(lambda: enqueue_reminders(meeting))
+    return meeting
+
+
+def enqueue_reminders(meeting: Meeting) -> None:
+    """Queue the two reminders to run at their time; the daily sweep catches any that slip."""
+    from mentoring.tasks import queue_reminder, reminder_times
+
+    now = timezone.now()
+    for kind, at in reminder_times(meeting).items():
+        queue_reminder(meeting_id=meeting.pk, kind=kind, at=at, now=now)
+
+
+@transaction.atomic
+def set_meeting_status(*, meeting: Meeting, by: User, status: str) -> Meeting:
+    _require_mentor_or_coordinator(meeting.match, by)
+    if status not in MeetingStatus.values:
+        raise ValidationError(_("Choose what happened."))
+    if status in (MeetingStatus.HELD, MeetingStatus.MISSED) and meeting.starts_at > timezone.now():
+        raise ValidationError(_("This meeting has not happened yet."))
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    audit.record(
+        actor=by,
+        action="meeting.status",
+        target=meeting,
+        subject=meeting.match.mentee,
+        summary=status,
+    )
+    return meeting
+
+
+@transaction.atomic
+def write_meeting_note(
+    *, meeting: Meeting, by: User, notes: str, agreed_actions: str
+) -> MeetingNote:
+    """The mentor's notes after a meeting. Only the mentor of the match writes them."""
+    if meeting.match.mentor_id != by.pk or meeting.match.status not in MENTOR_WORKING:
+        raise PermissionDenied
+    note, _created = MeetingNote.objects.update_or_create(
+        meeting=meeting,
+        defaults={
+            "written_by": by,
+            "notes": (notes or "").strip()[:5000],
+            "agreed_actions": (agreed_actions or "").strip()[:2000],
+        },
+    )
+    audit.record(actor=by, action="meeting.notes", target=note, subject=meeting.match.mentee)
+    return note
+
+
+def raise_meeting_concern(*, meeting: Meeting, by: User, summary: str):
+    """A mentor's worry after a meeting goes into the safeguarding record."""
+    from safeguarding.models import Source
+    from safeguarding.services import raise_concern
+
+    _require_mentor_or_coordinator(meeting.match, by)
+    return raise_concern(
+        raised_by=by,
+        summary=summary,
+        subject=meeting.match.mentee,
+        source=Source.MEETING,
+        source_ref=f"meeting:{meeting.pk}",
+    )
+
+
+# --- Goals, check-ins, choices ------------------------------------------------------------------
+
+
+def _require_self(mentee: User, by: User) -> None:
+    if mentee.pk != by.pk:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def add_goal(*, mentee: User, by: User, area: str, words: str) -> Goal:
+    _require_self(mentee, by)
+    words = (words or "").strip()
+    if not words:
+        raise ValidationError({"words": _("Please write your goal in your own words.")})
+    if area not in Need.values:
+        raise ValidationError({"area": _("Choose an area from the list.")})
+    return Goal.objects.create(mentee=mentee, area=area, words=words[:300])
+
+
+@transaction.atomic
+def add_goal_step(*, goal: Goal, by: User, words: str) -> GoalStep:
+    _require_self(goal.mentee, by)
+    words = (words or "").strip()
+    if not words:
+        raise ValidationError({"words": _("Please write the step.")})
+    return GoalStep.objects.create(goal=goal, words=words[:200])
+
+
+@transaction.atomic
+def set_step_done(*, step: GoalStep, by: User, done: bool) -> GoalStep:
+    _require_self(step.goal.mentee, by)
+    step.done = done
+    step.save(update_fields=["done"])
+    return step
+
+
+@transaction.atomic
+def set_goal_status(*, goal: Goal, by: User, status: str) -> Goal:
+    _require_self(goal.mentee, by)
+    if status not in GoalStatus.values:
+        raise ValidationError(_("Choose from the list."))
+    goal.status = status
+    goal.reached_on = timezone.localdate() if status == GoalStatus.REACHED else None
+    goal.save(update_fields=["status", "reached_on"])
+    return goal
+
+
+@transaction.atomic
+def check_in(*, mentee: User, by: User, feeling: int, line: str = "", hours=None) -> CheckIn:
+    _require_self(mentee, by)
+    if feeling not in range(1, 6):
+        raise ValidationError({"feeling": _("Choose a number from 1 to 5.")})
+    return CheckIn.objects.create(
+        mentee=mentee, feeling=feeling, line=(line or "").strip()[:280], hours_this_week=hours
+    )
+
+
+@transaction.atomic
+def set_sharing(*, mentee: User, by: User, items: list[str]) -> MenteeSettings:
+    """What the mentee's mentor may see. Takes effect on the mentor's next page load."""
+    _require_self(mentee, by)
+    if any(item not in SharedItem.values for item in items):
+        raise ValidationError(_("Choose from the list."))
+    row, _created = MenteeSettings.objects.get_or_create(mentee=mentee)
+    row.shared = sorted(set(items))
+    row.save(update_fields=["shared", "updated_at"])
+    audit.record(
+        actor=by, action="sharing.changed", target=row, subject=mentee, summary=",".join(row.shared)
+    )
+    return row
+
+
+@transaction.atomic
+def set_weekly_target(*, mentee: User, by: User, hours: int | None) -> MenteeSettings:
+    _require_self(mentee, by)
+    if hours is not None and not 0 < hours <= 60:
+        raise ValidationError({"hours": _("Choose a number of hours from 1 to 60.")})
+    row, _created = MenteeSettings.objects.get_or_create(mentee=mentee)
+    row.weekly_hours_target = hours
+    row.save(update_fields=["weekly_hours_target", "updated_at"])
+    return row
+
+
+# --- Calendar feed ------------------------------------------------------------------------------
+
+
+def can_have_feed(user: User) -> bool:
+    return user.has_role(Role.MENTEE, Role.PEER_MENTOR)
+
+
+@transaction.atomic
+def turn_on_feed(*, user: User) -> CalendarFeed:
+    """Give the person a calendar address, or a new one (the old one stops working)."""
+    if not can_have_feed(user):
+        raise PermissionDenied
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if not created:
+        feed.token = new_feed_token()
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    audit.record(actor=user, action="calendar_feed.on", target=feed, subject=user)
+    return feed
+
+
+@transaction.atomic
+def turn_off_feed(*, user: User) -> None:
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(actor=user, action="calendar_feed.off", target=user, subject=user)

@@ -1,0 +1,96 @@
+"""Referral to first meeting in a phone-sized Chromium, checked with axe-core on every page."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from mentoring.models import CalendarFeed, Match
+from tests.factories import person
+from tests.mentoring.factories import cleared_mentor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_referral_to_meeting_on_a_phone(page, login, assert_accessible, live_server):
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    mentee = person(Role.MENTEE, display_name="Jay")
+    mentors = [
+        cleared_mentor(
+            person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name=f"Mentor {n}"),
+            area="Hackney",
+            availability=["tue-evening"],
+        )
+        for n in range(6)
+    ]
+    sam = mentors[0]
+
+    # A coordinator refers Jay and sees five suggestions with reasons.
+    login(page, coordinator)
+    page.goto("/mentoring/referrals/new/")
+    assert_accessible(page)
+    page.get_by_label("E-mail address of the person").fill(mentee.email)
+    page.get_by_label("Best way to get in touch").select_option("text")
+    page.get_by_label("Area").fill("Hackney")
+    page.get_by_label("Tuesday evenings").check()
+    page.get_by_role("button", name="Save and find mentors").click()
+    page.wait_for_url(re.compile(r"/suggestions/$"))
+    suggestions = page.locator("li.suggestion")
+    assert suggestions.count() == 5
+    assert suggestions.first.get_by_text("Both live in Hackney").is_visible()
+    assert suggestions.first.get_by_text("Both free Tuesday evenings").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Propose {sam.display_name}").click()
+    page.wait_for_url(re.compile(r"/matches/\d+/$"))
+    assert_accessible(page)
+
+    # The mentor accepts.
+    login(page, sam)
+    page.goto("/mentoring/")
+    page.get_by_role("link", name="Would you mentor Jay?").first.click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, I will").click()
+    page.wait_for_load_state()
+
+    # Jay agrees.
+    login(page, mentee)
+    match = Match.objects.get(mentee=mentee)
+    page.goto(f"/mentoring/matches/{match.pk}/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, let's meet").click()
+    page.wait_for_load_state()
+
+    # The mentor plans a meeting.
+    login(page, sam)
+    page.goto(f"/mentoring/matches/{match.pk}/meetings/new/")
+    assert_accessible(page)
+    when = timezone.localtime() + timedelta(days=2)
+    page.get_by_label("Day").fill(when.strftime("%Y-%m-%d"))
+    page.get_by_label("Time").fill("18:30")
+    page.get_by_label("How long (minutes)").fill("60")
+    page.get_by_label("How you will meet").select_option("place")
+    page.get_by_label("Where").fill("The Mill café")
+    page.get_by_role("button", name="Plan it").click()
+    page.wait_for_url(re.compile(r"/meetings/\d+/$"))
+    assert_accessible(page)
+
+    # Jay sees it on the home page, and in the calendar feed.
+    login(page, mentee)
+    page.goto("/me/")
+    card = page.get_by_role("region", name="My mentoring")
+    assert card.get_by_text("18:30").is_visible()
+    assert_accessible(page)
+    page.goto("/mentoring/calendar/")
+    page.get_by_role("button", name="Make my calendar address").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    feed_url = page.get_by_label("Your calendar address").input_value()
+    token = CalendarFeed.objects.get(user=mentee).token
+    assert feed_url.endswith(f"/mentoring/calendar/{token}.ics")
+    response = page.context.request.get(feed_url.replace("http://testserver", live_server.url))
+    assert response.ok
+    body = response.text()
+    assert "BEGIN:VEVENT" in body and f"Meeting with {sam.display_name}" in body
+    assert "The Mill café" in body
