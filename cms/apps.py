@@ -1,7 +1,62 @@
+import warnings
+
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Site")
+
+    def ready(self):
+        from django.conf import settings
+        from PIL import Image
+
+        from cms import signals
+
+        signals.connect()
+        # Pillow only warns about decompression bombs: make the warning an error, at our limit.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+    def nav_items(self, user):
+        from accounts.hooks import NavItem
+
+        return [NavItem(_("Events"), "/events/", 60)]
+
+    def today_cards(self, request):
+        from accounts.hooks import TodayCard
+        from cms.models import EventRegistration, RegistrationStatus
+
+        registrations = list(
+            EventRegistration.objects.filter(
+                user=request.user,
+                status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING],
+                event__live=True,
+                event__end__gte=timezone.now(),
+            )
+            .select_related("event")
+            .order_by("event__start")[:5]
+        )
+        if not registrations:
+            return []
+        return [
+            TodayCard(
+                _("Your events"),
+                "cms/cards/events.html",
+                {"registrations": registrations},
+                order=40,
+                url="/events/",
+            )
+        ]
+
+    def daily(self, now):
+        from cms.services import enqueue_event_reminders
+
+        enqueue_event_reminders(now=now)
+
+    def seed_demo(self, personas, stdout):
+        from cms.demo import seed
+
+        seed(personas, stdout)

@@ -1,0 +1,394 @@
+"""The public site: home, standard pages, glossary, events, images and site settings."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page, PageManager, Site
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from cms.blocks import PARAGRAPH_FEATURES, BodyBlock, LinkBlock
+from cms.images import reencode_without_metadata
+
+# Renditions every template asks for; generated when a page is published (cms.signals), so a
+# visitor never waits for Pillow.
+RENDITION_SPECS = ("width-400|format-webp", "width-800|format-webp", "fill-1200x630|format-jpeg")
+
+
+# --- Images --------------------------------------------------------------------------------------
+
+
+class CustomImage(AbstractImage):
+    """An image whose alt text is required and whose file has no metadata (GPS, camera, time)."""
+
+    description = models.CharField(
+        _("alt text"),
+        max_length=255,
+        help_text=_(
+            "Describe the image for someone who cannot see it. Never name a person or a place "
+            "that could identify a storyteller."
+        ),
+    )
+    admin_form_fields = Image.admin_form_fields
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+
+    def save(self, *args, **kwargs):
+        # A freshly assigned file has not been written yet: re-encode it first, whatever route
+        # (admin upload, multiple upload, shell, seed) brought it here.
+        if self.file and not getattr(self.file, "_committed", True):
+            self.file = reencode_without_metadata(self.file)
+            self.file_size = self.file.size
+            self._set_file_hash()
+        super().save(*args, **kwargs)
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+# --- Cache generation ----------------------------------------------------------------------------
+
+
+class PageCacheGeneration(models.Model):
+    """One row whose number changes on every publish and unpublish.
+
+    The anonymous page cache keys on it, so every server process sees an unpublish at once,
+    whatever cache backend it runs (a per-process memory cache included).
+    """
+
+    generation = models.PositiveBigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return str(self.generation)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        # A random number rather than +1: after a database restore the generation must not
+        # come back to a value whose pages are still in the cache.
+        cls.objects.update_or_create(pk=1, defaults={"generation": secrets.randbits(62)})
+
+
+# Set on the request by the anonymous page cache middleware: the generation it read.
+GENERATION_ATTR = "_cms_page_cache_generation"
+
+
+# --- Site settings -------------------------------------------------------------------------------
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """What involvement leads may change about the whole site without a developer."""
+
+    nav_links = StreamField([("link", LinkBlock())], blank=True, verbose_name=_("Site sections"))
+    footer_links = StreamField([("link", LinkBlock())], blank=True, verbose_name=_("Footer links"))
+    help_name = models.CharField(
+        _("extra help line: name"), max_length=80, blank=True, help_text=_("For example a local")
+    )
+    help_phone = models.CharField(_("extra help line: phone"), max_length=30, blank=True)
+    help_text = models.CharField(_("extra help line: when and what"), max_length=200, blank=True)
+
+    panels = [
+        FieldPanel("nav_links"),
+        FieldPanel("footer_links"),
+        MultiFieldPanel(
+            [FieldPanel("help_name"), FieldPanel("help_phone"), FieldPanel("help_text")],
+            heading=_("Need help now? An extra line of your own"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("Site settings")
+
+    @classmethod
+    def cached_for_request(cls, request) -> SiteSettings:
+        """The settings, from the cache when the anonymous page cache already read the
+        generation for this request (its key changes whenever the settings are saved)."""
+        generation = getattr(request, GENERATION_ATTR, None)
+        if generation is None:
+            return cls.for_request(request)
+        site = Site.find_for_request(request)
+        key = f"cms:site-settings:{generation}:{site.pk if site else 0}"
+        found = cache.get(key)
+        if found is None:
+            found = cls.for_request(request)
+            cache.set(key, found, settings.PAGE_CACHE_SECONDS)
+        return found
+
+    @property
+    def help_lines(self) -> list[dict]:
+        lines = list(settings.CRISIS_SUPPORT_LINES)
+        if self.help_name and self.help_phone:
+            lines.append({"name": self.help_name, "phone": self.help_phone, "text": self.help_text})
+        return lines
+
+
+# --- Pages ---------------------------------------------------------------------------------------
+
+
+class BasePage(Page):
+    """Shared by our pages: a plain summary used in lists, search results and Open Graph."""
+
+    # Related rows a page's template always shows: fetched with the page when it is routed.
+    route_select_related: tuple[str, ...] = ()
+
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two plain sentences, shown in lists and when the page is shared."),
+    )
+
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["site_settings"] = SiteSettings.cached_for_request(request)
+        return context
+
+
+class HomePage(BasePage):
+    intro = RichTextField(features=PARAGRAPH_FEATURES, blank=True, verbose_name=_("what this is"))
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("more"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("intro")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Find the page by its whole path in two queries instead of two per path segment."""
+        if not path_components:
+            return super().route(request, path_components)
+        url_path = self.url_path + "/".join(path_components) + "/"
+        found = Page.objects.filter(url_path=url_path).only("id", "content_type_id").first()
+        if found is None:
+            return super().route(request, path_components)  # 404, or a routable ancestor
+        model = found.specific_class
+        related = getattr(model, "route_select_related", ())
+        page = model.objects.select_related(*related).get(pk=found.pk)
+        return page.route(request, [])
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Stories depend on cms, never the reverse: the stories app offers its featured stories
+        # through a Wagtail hook.
+        context["stories"] = [
+            item for hook in hooks.get_hooks("cms_home_stories") for item in hook(request)
+        ][:3]
+        context["events"] = EventPage.objects.live().public().upcoming()[:3]
+        return context
+
+
+class StandardPage(BasePage):
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+# --- Glossary ------------------------------------------------------------------------------------
+
+
+class GlossaryTerm(models.Model):
+    """An acronym people meet in the justice and recovery field, and its plain meaning."""
+
+    acronym = models.CharField(_("acronym"), max_length=20, unique=True)
+    meaning = models.CharField(_("what it stands for"), max_length=200)
+    explanation = models.TextField(_("in plain words"), blank=True)
+
+    panels = [FieldPanel("acronym"), FieldPanel("meaning"), FieldPanel("explanation")]
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("glossary term")
+
+    def __str__(self) -> str:
+        return f"{self.acronym} – {self.meaning}"
+
+
+class GlossaryPage(BasePage):
+    intro = RichTextField(features=PARAGRAPH_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("glossary page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["terms"] = GlossaryTerm.objects.all()
+        return context
+
+
+# --- Events --------------------------------------------------------------------------------------
+
+
+class Audience(models.TextChoices):
+    ANYONE = "anyone", _("Anyone")
+    MEMBERS = "members", _("Members of Alongside")
+    PEER_MENTORS = "peer_mentors", _("Peer mentors")
+
+
+class EventPageQuerySet(PageQuerySet):
+    def upcoming(self):
+        return self.filter(end__gte=timezone.now()).order_by("start")
+
+    def past(self):
+        return self.filter(end__lt=timezone.now()).order_by("-start")
+
+
+class EventPage(BasePage):
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    online = models.BooleanField(_("online"), default=False)
+    place = models.CharField(
+        _("place"), max_length=200, blank=True, help_text=_("Name and address, or 'Online'.")
+    )
+    access_information = models.TextField(
+        _("access information"),
+        blank=True,
+        help_text=_("Step-free access, toilets, quiet room, parking, nearest bus stop…"),
+    )
+    online_details = models.CharField(
+        _("how to join online"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown only to people who have a place."),
+    )
+    capacity = models.PositiveIntegerField(_("places"), default=20)
+    audience = models.CharField(
+        _("who may come"), max_length=20, choices=Audience.choices, default=Audience.ANYONE
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldPanel("start"), FieldPanel("end")], heading=_("When"), classname="collapsible"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("online"),
+                FieldPanel("place"),
+                FieldPanel("access_information"),
+                FieldPanel("online_details"),
+            ],
+            heading=_("Where"),
+        ),
+        FieldPanel("capacity"),
+        FieldPanel("audience"),
+        FieldPanel("body"),
+    ]
+    search_fields = [*BasePage.search_fields, index.SearchField("place")]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("event")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": _("The end must be after the start.")})
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.permissions import may_register, may_see_attendees
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        if user.is_authenticated:
+            context.update(
+                registration=self.registrations.filter(user=user).first(),
+                may_register=may_register(user, self),
+                may_see_attendees=may_see_attendees(user),
+            )
+        return context
+
+    @property
+    def is_past(self) -> bool:
+        return self.end < timezone.now()
+
+
+class EventIndexPage(BasePage):
+    intro = RichTextField(features=PARAGRAPH_FEATURES, blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("intro")]
+    subpage_types = ["cms.EventPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("events list")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        events = EventPage.objects.child_of(self).live().public()
+        context["upcoming"] = events.upcoming()[:50]
+        context["past"] = Paginator(events.past(), 10).get_page(request.GET.get("page"))
+        return context
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Has a place")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EventRegistration(models.Model):
+    event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="one_registration_per_person")
+        ]
+        indexes = [models.Index(fields=["event", "status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.event_id} ({self.status})"

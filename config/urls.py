@@ -11,6 +11,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
+from cms import views as cms_views
 
 # Every log-in goes through allauth's rate-limited, two-factor aware flow.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -49,6 +50,7 @@ if settings.DEBUG:
 
 # Wagtail's public pages: marked public here because the site denies by default.
 urlpatterns += [
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     re_path(
         wagtail_urls.serve_pattern,
         login_not_required(wagtail_views.serve),

@@ -360,6 +360,8 @@ WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_I18N_ENABLED = False
+WAGTAILIMAGES_IMAGE_MODEL = "cms.CustomImage"  # alt text required, metadata stripped
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"  # type by content, pixel bombs refused
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
@@ -420,7 +422,13 @@ if CHAT_BENCH_ROUTES and not DEBUG and env_str("CHAT_BENCH_I_KNOW") != "loopback
 
 # --- Stories, events and site (stories/, cms/) ---------------------------------------------------
 
-PUBLISHING_PLACEHOLDER = True
+# Anonymous visitors get published pages from a cache, invalidated on every publish/unpublish
+# (cms.middleware); a withdrawn story vanishes on the next request.
+MIDDLEWARE.append("cms.middleware.AnonymousPageCacheMiddleware")
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 10)
+# Storyteller approval then moderator publishing; a story's workflow must not silently skip.
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+WAGTAIL_MODERATION_ENABLED = True
 
 
 # --- Logging: nothing sensitive; errors to stderr -----------------------------------------------

@@ -1,0 +1,108 @@
+"""Pages for publishing tests: built on the site the migrations create (home, events, stories)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from cms.models import CustomImage, EventIndexPage, EventPage, HomePage
+from stories.models import StoryConsent, StoryIndexPage, StoryPage, StoryTheme
+
+
+def home() -> HomePage:
+    return HomePage.objects.get()
+
+
+def event(*, title="Coffee morning", capacity=2, audience="anyone", days=3, live=True, **fields):
+    start = timezone.now() + timedelta(days=days)
+    page = EventPage(
+        title=title,
+        start=start,
+        end=start + timedelta(hours=2),
+        place="Community hall, step-free",
+        capacity=capacity,
+        audience=audience,
+        summary="Tea and a chat.",
+        live=False,
+        **fields,
+    )
+    EventIndexPage.objects.get().add_child(instance=page)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+        page.refresh_from_db()
+    return page
+
+
+def story(
+    *,
+    title="Finding my feet",
+    consent=True,
+    checklist=True,
+    publish=True,
+    storyteller=None,
+    content_note="",
+    body_text="I left HMP Leeds with a DRR and nowhere to go.",
+    themes=("recovery",),
+) -> StoryPage:
+    page = StoryPage(
+        title=title,
+        told_by="Kim",
+        storyteller=storyteller,
+        summary="How a peer mentor helped.",
+        content_note=content_note,
+        body=[("paragraph", f"<p>{body_text}</p>")],
+        no_other_person_named=checklist,
+        no_identifying_places=checklist,
+        faces_blurred=checklist,
+        live=False,
+    )
+    StoryIndexPage.objects.get().add_child(instance=page)
+    page.themes.set(StoryTheme.objects.filter(slug__in=themes))
+    page.save()
+    if consent:
+        give_consent(page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page
+
+
+def give_consent(page: StoryPage) -> StoryConsent:
+    today = timezone.localdate()
+    return StoryConsent.objects.create(
+        story=page,
+        consented_by="Kim S.",
+        given_on=today,
+        method="written",
+        placements=["website"],
+        review_on=today + timedelta(days=365),
+    )
+
+
+def jpeg_bytes(*, gps: bool = False, size=(64, 48)) -> bytes:
+    image = PILImage.new("RGB", size, (200, 120, 40))
+    out = io.BytesIO()
+    if gps:
+        exif = PILImage.Exif()
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x0132] = "2024:05:01 10:00:00"  # DateTime
+        gps_ifd = {1: "N", 2: (53.0, 48.0, 0.0), 3: "W", 4: (1.0, 32.0, 0.0)}
+        exif[0x8825] = gps_ifd
+        image.save(out, format="JPEG", exif=exif)
+    else:
+        image.save(out, format="JPEG")
+    return out.getvalue()
+
+
+def image(title="Hands around a mug", *, gps=False) -> CustomImage:
+    return CustomImage.objects.create(
+        title=title,
+        description="Two hands holding a mug of tea",
+        file=SimpleUploadedFile("photo.jpg", jpeg_bytes(gps=gps), content_type="image/jpeg"),
+    )
