@@ -6,6 +6,10 @@ An app's AppConfig may define any of these methods; accounts calls them on every
 - ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
 - ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
   ``personas`` maps a role value to the demo person holding it.
+- ``attention_items(user) -> Iterable[AttentionItem]``: counts of things waiting for this person
+  ("Hours waiting for approval: 4"), each with a link; gathered into one "Needs you today" card
+  at the top of the Today page (the coordinator's home). Return only items that apply to the
+  person's roles; a count of 0 is shown as done. One query per item at most.
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
@@ -38,6 +42,14 @@ class TodayCard:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class AttentionItem:
+    label: str
+    count: int
+    url: str
+    order: int = 50
+
+
 def _collect(method: str, *args) -> list:
     found: list = []
     for config in apps.get_app_configs():
@@ -55,6 +67,10 @@ def nav_items(user) -> list[NavItem]:
 
 def today_cards(request) -> list[TodayCard]:
     return sorted(_collect("today_cards", request), key=lambda card: (card.order, card.title))
+
+
+def attention_items(user) -> list[AttentionItem]:
+    return sorted(_collect("attention_items", user), key=lambda item: (item.order, item.label))
 
 
 def seed_demo(personas: dict, stdout) -> None:

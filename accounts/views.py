@@ -14,14 +14,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm
-from accounts.hooks import today_cards
+from accounts.hooks import attention_items, today_cards
 from accounts.models import ConsentPurpose, User
 from accounts.permissions import access_person_for_roles
 from accounts.roles import ROLE_DESCRIPTIONS, Role
 
 
 def today(request):
-    return render(request, "accounts/today.html", {"cards": today_cards(request)})
+    return render(
+        request,
+        "accounts/today.html",
+        {"attention": attention_items(request.user), "cards": today_cards(request)},
+    )
 
 
 @require_http_methods(["GET", "POST"])

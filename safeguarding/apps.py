@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.hooks import NavItem, TodayCard
+from accounts.hooks import AttentionItem, NavItem, TodayCard
 from accounts.roles import Role
 
 
@@ -17,6 +17,20 @@ class SafeguardingConfig(AppConfig):
         if user.has_role(Role.SAFEGUARDING_LEAD):
             items.append(NavItem(_("Safeguarding"), reverse("safeguarding:list"), order=20))
         return items
+
+    def attention_items(self, user):
+        if not user.is_authenticated or not user.has_role(Role.SAFEGUARDING_LEAD):
+            return []
+        from safeguarding.models import Concern
+
+        return [
+            AttentionItem(
+                _("Safeguarding concerns open"),
+                Concern.objects.open().count(),
+                reverse("safeguarding:list"),
+                order=1,
+            )
+        ]
 
     def today_cards(self, request):
         from safeguarding.models import Concern

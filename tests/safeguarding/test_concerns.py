@@ -145,3 +145,10 @@ def test_concern_list_query_count_is_constant(
         services.raise_concern(raised_by=mentor, subject_label=f"P{n}", summary="x")
     with django_assert_num_queries(6):
         client.get(reverse("safeguarding:list"))
+
+
+def test_open_concerns_count_in_needs_you_today(client_of, concern, safeguarding_lead, mentee):
+    response = client_of(safeguarding_lead).get(reverse("accounts:today"))
+    items = {str(item.label): item.count for item in response.context["attention"]}
+    assert items["Safeguarding concerns open"] == 1
+    assert client_of(mentee).get(reverse("accounts:today")).context["attention"] == []
