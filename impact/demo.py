@@ -30,7 +30,17 @@ from mentoring.choices import (
     ReferralStatus,
 )
 from mentoring.models import Goal, Match, Meeting, MentorProfile, Referral
-from volunteering.models import HoursEntry, HoursStatus, Onboarding, Stage, VolunteerRole
+from volunteering.models import (
+    DBSCheck,
+    HoursEntry,
+    HoursStatus,
+    Onboarding,
+    Shift,
+    ShiftSignup,
+    SignupStatus,
+    Stage,
+    VolunteerRole,
+)
 
 DOMAIN = "impact.alongside.example"
 MENTEE_NAMES = [
@@ -93,11 +103,11 @@ def _history(personas, rng: random.Random) -> dict[str, int]:
     mentees = [_person(name, Role.MENTEE) for name in MENTEE_NAMES]
 
     referrals, matches, meetings, goals = [], [], [], []
-    sources = [None, coordinator, partner, "self"]
+    sources = [coordinator, partner, "self"]
     for index, mentee in enumerate(mentees):
         # Spread over the last year, oldest first; the last ten are still on their way.
         created = now - timedelta(days=360 - index * 9, hours=rng.randint(0, 8))
-        source = sources[index % 4] if index % 7 else None
+        source = sources[index % 3] if index % 9 else None
         referrals.append(
             Referral(
                 person=mentee,
@@ -244,7 +254,38 @@ def _volunteering(mentees, rng: random.Random, coordinator, now) -> int:
                 )
             )
     HoursEntry.objects.bulk_create(entries)
+    _shifts(role, volunteers[:-1], now)
+    # One DBS check to renew soon, so "Needs you today" has something to show.
+    DBSCheck.objects.get_or_create(
+        volunteer=volunteers[0],
+        defaults={
+            "issued_on": today - timedelta(days=3 * 365 - 40),
+            "certificate_number": "001234567890",
+            "recheck_due": today + timedelta(days=40),
+            "recorded_by": coordinator,
+        },
+    )
     return len(entries)
+
+
+def _shifts(role, volunteers, now) -> None:
+    """A monthly community café shift over the year; the most recent months had fewer people."""
+    signups = []
+    for month in range(12, 0, -1):
+        starts = (now - timedelta(days=30 * month)).replace(hour=10, minute=0, second=0)
+        shift = Shift.objects.create(
+            role=role,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            place="Community café, High Street",
+            places=6,
+        )
+        team = volunteers if month > 3 else volunteers[: len(volunteers) // 2]
+        signups += [
+            ShiftSignup(shift=shift, volunteer=person, status=SignupStatus.SIGNED_UP)
+            for person in team[:6]
+        ]
+    ShiftSignup.objects.bulk_create(signups)
 
 
 PAST_EVENTS = [

@@ -94,7 +94,8 @@ def volunteers_without_recent_shift(*, now: datetime | None = None, days: int = 
     """Active volunteers with no shift (past or coming) that started in the last ``days`` days.
 
     Each carries ``last_shift``: when their latest shift started, or None if they never had one.
-    People whose volunteering is paused are left out: they asked for the break.
+    People whose volunteering is paused are left out (they asked for the break), and so are
+    peer mentors with a current mentee: they give their time in meetings, not shifts.
     """
     now = now or timezone.now()
     recent = ShiftSignup.objects.filter(
@@ -106,6 +107,7 @@ def volunteers_without_recent_shift(*, now: datetime | None = None, days: int = 
         User.objects.filter(is_active=True, groups__name=Role.VOLUNTEER)
         .exclude(onboarding__stage=Stage.PAUSED)
         .exclude(Exists(recent))
+        .exclude(Exists(Match.objects.visible_to_mentor(OuterRef("pk"))))
         .annotate(
             last_shift=Max(
                 "shift_signups__shift__starts_at",

@@ -52,7 +52,8 @@ def refer(mentee, by, created_at) -> Referral:
     )
 
 
-def build_world(coordinator) -> World:
+def build_world(coordinator, *, publishing: bool = True) -> World:
+    """``publishing=False`` leaves out the event and story (browser tests have no page tree)."""
     now = timezone.now()
     start = now - timedelta(days=100)
     mentor = person(Role.PEER_MENTOR, Role.VOLUNTEER)
@@ -148,6 +149,12 @@ def build_world(coordinator) -> World:
         stage=Stage.APPLIED,
     )
 
+    if publishing:
+        _events_and_story(mentees)
+    return World(coordinator, mentor, mentees, volunteers, referrals)
+
+
+def _events_and_story(mentees) -> None:
     past = event(title="Summer picnic", days=-20, capacity=20)
     for guest in mentees[:6]:
         EventRegistration.objects.create(
@@ -157,7 +164,6 @@ def build_world(coordinator) -> World:
         event=past, user=mentees[7], status=RegistrationStatus.CANCELLED
     )
     story(title="Finding my feet")
-    return World(coordinator, mentor, mentees, volunteers, referrals)
 
 
 @pytest.fixture
