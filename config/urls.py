@@ -34,6 +34,7 @@ urlpatterns = [
     path("chat/", include("chat.urls")),
     path("stories/", include("stories.urls")),
     path("site/", include("cms.urls")),
+    path("impact/", include("impact.urls")),
     path("manifest.webmanifest", account_views.manifest, name="manifest"),
     path("sw.js", account_views.service_worker, name="service_worker"),
     path("offline/", account_views.offline, name="offline"),

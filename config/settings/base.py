@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chat",
     "cms",
     "stories",
+    "impact",
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
