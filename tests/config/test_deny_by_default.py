@@ -41,8 +41,11 @@ def our_routes():
             yield route, callback
 
 
+ROUTES = list(our_routes())
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("route,callback", list(our_routes()), ids=lambda v: str(v)[:60])
+@pytest.mark.parametrize("route,callback", ROUTES, ids=[route for route, _cb in ROUTES])
 def test_anonymous_visitor_is_sent_to_log_in(client, route, callback):
     response = client.get(concrete(route))
     if getattr(callback, "login_required", True) is False:
