@@ -36,7 +36,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 # Re-pin exact versions after changing pyproject.toml's dependencies.
 lock:

@@ -19,7 +19,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 MENTEES = 2_000
 MENTORS = 500
@@ -29,26 +28,7 @@ BENCH_DB = "bench_impact"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def urls(raw: str) -> tuple[str, str]:
-    """The bench database's URL, and the maintenance database's on the same server."""
-    parts = urlsplit(raw)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("bench/impact.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    return (
-        urlunsplit(parts._replace(path=f"/{BENCH_DB}")),
-        urlunsplit(parts._replace(path="/postgres")),
-    )
-
-
-def recreate(maintenance_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
+from bench._postgres import database_urls, recreate  # noqa: E402
 
 FILL_SQL = [
     # Mentees (ids 1..2000 in order of creation) then mentors.
@@ -127,8 +107,8 @@ FILL_SQL = [
 
 def run(database_url: str) -> float:
     """Build the data in a fresh database on ``database_url``'s server; the median in ms."""
-    bench_url, maintenance_url = urls(database_url)
-    recreate(maintenance_url)
+    bench_url, maintenance_url = database_urls(database_url, BENCH_DB, "bench/impact.py")
+    recreate(maintenance_url, BENCH_DB)
     try:
         os.environ["DATABASE_URL"] = bench_url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -175,7 +155,7 @@ def run(database_url: str) -> float:
         connection.close()
     finally:
         if not os.environ.get("BENCH_KEEP"):
-            recreate(maintenance_url, drop_only=True)
+            recreate(maintenance_url, BENCH_DB, drop_only=True)
     return statistics.median(timings)
 
 

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 VOLUNTEERS = 2_000
 ENTRIES = 1_000_000
@@ -27,26 +26,7 @@ BENCH_DB = "bench_reports"
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def server_url() -> tuple[str, str]:
-    """The bench database's URL, and the maintenance database's on the same server."""
-    raw = os.environ.get("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
-    parts = urlsplit(raw)
-    if not parts.scheme.startswith("postgres"):
-        raise SystemExit("bench/reports.py needs PostgreSQL: set DATABASE_URL=postgres://...")
-    bench = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    return bench, maintenance
-
-
-def recreate(maintenance_url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(maintenance_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
+from bench._postgres import database_urls, recreate  # noqa: E402
 
 FILL_SQL = [
     # 2,000 volunteers.
@@ -77,9 +57,9 @@ FILL_SQL = [
 
 
 def main() -> None:
-    original_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    bench_url, maintenance_url = server_url()
-    recreate(maintenance_url)
+    original_url = os.environ.get("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
+    bench_url, maintenance_url = database_urls(original_url, BENCH_DB, "bench/reports.py")
+    recreate(maintenance_url, BENCH_DB)
     try:
         os.environ["DATABASE_URL"] = bench_url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -117,7 +97,7 @@ def main() -> None:
         connection.close()
     finally:
         if not os.environ.get("BENCH_KEEP"):
-            recreate(maintenance_url, drop_only=True)
+            recreate(maintenance_url, BENCH_DB, drop_only=True)
     # The impact report (issue 7) over a year for 2,000 mentees and 500 mentors, in a database
     # of its own (bench/impact.py), so the last line carries both figures.
     impact = subprocess.run(  # noqa: S603 - our own script
