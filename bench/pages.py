@@ -3,13 +3,14 @@
 What it does, in one run and against one server:
 
 1. creates a dedicated PostgreSQL database (``DATABASE_URL``, default
-   ``postgres://postgres@127.0.0.1:5432/bench_pages``), migrates it, collects static files and
-   loads the demo content; the database is dropped at the end, whatever happens;
+   ``postgres://postgres@127.0.0.1:5432/bench_pages``) and starts a private redis-server (the
+   shared cache), migrates, collects static files and loads the demo content; the database is
+   dropped and Redis stopped at the end, whatever happens;
 2. counts the queries an *uncached* anonymous story page needs and weighs it (HTML + CSS + JS,
    gzipped, images excluded), in a separate Django process with the same settings;
-3. starts ``uvicorn config.wsgi:application --interface wsgi --workers 2`` (or config.asgi with
-   ``BENCH_INTERFACE=asgi3``) with DEBUG off, a generated SECRET_KEY and
-   ``SECURE_SSL_REDIRECT=false``;
+3. starts the production server as the README runs it, ``uvicorn config.asgi:application
+   --workers 2`` (pages on a2wsgi's thread pool, persistent database connections), with DEBUG
+   off, a generated SECRET_KEY and ``SECURE_SSL_REDIRECT=false``;
 4. loads it with a bounded closed loop (CONNECTIONS keep-alive connections for SECONDS each
    target, asyncio, no third-party client): an anonymous story page, the home page and a plain
    Django view rendering a small template (``/site/ping/``).
@@ -26,6 +27,7 @@ import asyncio
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,10 +40,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "20"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 HOST = "127.0.0.1"
-# HTTP through Django's WSGI application (uvicorn's pooled threads keep their database
-# connections); BENCH_INTERFACE=asgi3 serves config.asgi instead, where every request opens a
-# fresh PostgreSQL connection unless the lead engineer adds a connection pool.
-INTERFACE = os.environ.get("BENCH_INTERFACE", "wsgi")
 STORY_PATH = "/stories/the-day-i-stopped-running/"
 
 
@@ -72,20 +70,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _env(database_url: str) -> dict[str, str]:
+def _env(database_url: str, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DEBUG")}
     env.update(
         DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
         SECURE_SSL_REDIRECT="false",
         ALLOWED_HOSTS=f"{HOST},localhost",
         LOG_LEVEL="ERROR",
-        # Under ASGI every request runs its sync code in a fresh thread: a persistent
-        # connection per thread would pile up until PostgreSQL refuses more clients. Under
-        # WSGI the threads are pooled and keep theirs.
-        DB_CONN_MAX_AGE="0" if INTERFACE != "wsgi" else "60",
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -186,11 +181,19 @@ def _wait_until_up(port: int, server: subprocess.Popen) -> None:
 
 def main() -> None:
     database_url, admin_url, name = _database_urls()
-    env = _env(database_url)
+    redis_port = _free_port()
+    env = _env(database_url, f"redis://{HOST}:{redis_port}/0")
     _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
     _admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     server = None
+    redis = subprocess.Popen(  # the shared cache, as in production; keeps nothing on disk
+        [shutil.which("redis-server") or "redis-server", "--port", str(redis_port)]
+        + ["--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
+        _wait_until_up(redis_port, redis)
         _log(f"bench: migrating {name} and collecting static files")
         _manage(env, "migrate", "--noinput")
         _manage(env, "collectstatic", "--noinput")
@@ -211,9 +214,9 @@ def main() -> None:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "config.wsgi:application" if INTERFACE == "wsgi" else "config.asgi:application",
-                "--interface",
-                INTERFACE,
+                "config.asgi:application",
+                "--lifespan",
+                "off",
                 "--workers",
                 "2",
                 "--host",
@@ -241,6 +244,8 @@ def main() -> None:
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
+        redis.terminate()
+        redis.wait(timeout=10)
         _admin_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     ratio = story_rps / plain_rps if plain_rps else 0.0

@@ -1,17 +1,18 @@
 """A page cache for anonymous visitors, invalidated on every publish and unpublish.
 
 Only responses that Wagtail served for a public page are stored (``before_serve_page`` marks
-them), never one that sets a cookie. The key carries ``PageCacheGeneration``, a database row that
-every publish and unpublish bumps: one tiny query per visit buys "a withdrawn story vanishes at
-once" on every server process, whichever cache backend they share or not.
+them), never one that sets a cookie. Pages are kept in the process's own memory (the "pages"
+cache) under a key carrying ``PageCacheGeneration``, which every publish and unpublish changes:
+"a withdrawn story vanishes at once" on every server process. Reading the generation costs a
+shared-cache lookup (Redis) or, without a shared cache, one small query.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
-from cms.models import PageCacheGeneration
+from cms.models import GENERATION_ATTR, PageCacheGeneration
 
 # Paths that are never Wagtail pages: skip even the generation lookup.
 _NOT_PAGES = (
@@ -49,8 +50,11 @@ class AnonymousPageCacheMiddleware:
             or request.user.is_authenticated
         ):
             return self.get_response(request)
-        key = f"page:{PageCacheGeneration.current()}:{request.get_host()}:{request.get_full_path()}"
-        response = cache.get(key)
+        generation = PageCacheGeneration.current()
+        setattr(request, GENERATION_ATTR, generation)
+        key = f"page:{generation}:{request.get_host()}:{request.get_full_path()}"
+        pages = caches["pages"]
+        response = pages.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
             return response
@@ -63,6 +67,6 @@ class AnonymousPageCacheMiddleware:
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            pages.set(key, response, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -67,11 +67,14 @@ class CustomRendition(AbstractRendition):
 
 
 class PageCacheGeneration(models.Model):
-    """One row whose number changes on every publish and unpublish.
+    """The number the anonymous page cache files pages under; it changes on every publish and
+    unpublish, so every server process stops serving the old pages at once.
 
-    The anonymous page cache keys on it, so every server process sees an unpublish at once,
-    whatever cache backend it runs (a per-process memory cache included).
+    With a shared cache (Redis) the number lives there, and reading it costs no database query;
+    without one (a single process on a laptop, or tests) it lives in this one row.
     """
+
+    CACHE_KEY = "cms:page-generation"
 
     generation = models.PositiveBigIntegerField(default=1)
 
@@ -80,13 +83,33 @@ class PageCacheGeneration(models.Model):
 
     @classmethod
     def current(cls) -> int:
+        if settings.PAGE_CACHE_GENERATION_IN_CACHE:
+            generation = cache.get(cls.CACHE_KEY)
+            if generation is None:
+                # First read, or the cache was emptied: start from a number no page used.
+                cache.add(cls.CACHE_KEY, secrets.randbits(62), None)
+                generation = cache.get(cls.CACHE_KEY)
+            return generation
         return cls.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
 
     @classmethod
     def bump(cls) -> None:
+        if settings.PAGE_CACHE_GENERATION_IN_CACHE:
+            # Now, and again once the change is committed: a page rendered in between (from the
+            # old, still committed content) is filed under a number that is dead by then.
+            cls._bump_shared()
+            transaction.on_commit(cls._bump_shared, robust=True)
+            return
         # A random number rather than +1: after a database restore the generation must not
         # come back to a value whose pages are still in the cache.
         cls.objects.update_or_create(pk=1, defaults={"generation": secrets.randbits(62)})
+
+    @classmethod
+    def _bump_shared(cls) -> None:
+        try:
+            cache.incr(cls.CACHE_KEY)
+        except ValueError:  # not there (first bump, or the cache was emptied)
+            cache.add(cls.CACHE_KEY, secrets.randbits(62), None)
 
 
 # Set on the request by the anonymous page cache middleware: the generation it read.

@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 
 from accounts.roles import Role
@@ -28,6 +29,17 @@ def _on_postgres() -> bool:
 
 def _on_redis() -> bool:
     return bool(settings.REDIS_URL)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    # The database rolls back between tests but caches do not: start clean, so a page, a
+    # rendition or a rate limit left by an earlier test never reaches this one.
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
 
 
 def pytest_collection_modifyitems(config, items):

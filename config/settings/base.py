@@ -104,6 +104,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
+# Threads per server process that run web pages (config/asgi.py); each keeps one database
+# connection, so a process holds at most this many plus chat's few.
+HTTP_THREADS = env_int("HTTP_THREADS", 10)
 
 TEMPLATES = [
     {
@@ -127,6 +130,8 @@ TEMPLATES = [
 
 # --- Data ---------------------------------------------------------------------------------------
 
+# Persistent connections: web pages run on a fixed pool of threads (config/asgi.py) and chat's
+# database calls on the event loop's executor, so each thread reuses its connection.
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'alongside.sqlite3'}"),
@@ -148,7 +153,7 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.SharedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "alongside",
         }
@@ -180,6 +185,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Anonymous pages are kept in each process's memory (no network trip to serve one); the key they
+# are filed under changes on every publish (cms.models.PageCacheGeneration).
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 
 TASKS = {
     "default": {
@@ -427,6 +439,9 @@ if CHAT_BENCH_ROUTES and not DEBUG and env_str("CHAT_BENCH_I_KNOW") != "loopback
 # (cms.middleware); a withdrawn story vanishes on the next request.
 MIDDLEWARE.append("cms.middleware.AnonymousPageCacheMiddleware")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 10)
+# Where the page cache's generation lives: in the shared cache when there is one (every process
+# sees a bump at once, and a cached page costs no database query), else in the database.
+PAGE_CACHE_GENERATION_IN_CACHE = bool(REDIS_URL)
 # Storyteller approval then moderator publishing; a story's workflow must not silently skip.
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
 WAGTAIL_MODERATION_ENABLED = True
