@@ -46,6 +46,7 @@ def _connect_check(user, room_id: int):
         "moderator": membership.is_moderator,
         "room": services.room_state(membership.room),
         "last_id": services.latest_visible_id(room_id),
+        "last_change": services.latest_change_id(room_id),
         "name": user.display_name,
     }
 
@@ -54,6 +55,10 @@ def _mark_read(user, room_id: int, up_to: int) -> None:
     membership = membership_in(user, room_id)
     if membership is not None:
         services.mark_read(membership=membership, up_to=up_to)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -83,6 +88,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.groups_joined.append(group)
         self.sent_ids: set[int] = set()
         self.sent_order: deque[int] = deque()
+        # message id -> the latest change to it that this connection passed on
+        self.change_of: dict[int, int] = {}
         self.resuming = False
         self.buffered: list[dict] = []
         self.tokens = float(FRAME_BURST)
@@ -203,8 +210,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _resume(self, content) -> None:
         after = content.get("after", 0)
-        if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-            await self._error("malformed", '"after" must be a message id (a whole number).')
+        changes_after = content.get("changes_after")
+        if not _is_id(after) or not (changes_after is None or _is_id(changes_after)):
+            await self._error(
+                "malformed", '"after" and "changes_after" must be ids (whole numbers).'
+            )
             return
         self.resuming = True
         try:
@@ -222,12 +232,29 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     after = payload["id"]
                 if len(batch) < RESUME_BATCH:
                     break
+            while changes_after is not None:
+                try:
+                    changes, last = await _db(services.changes_after)(
+                        room_id=self.room_id, after=changes_after, limit=RESUME_BATCH
+                    )
+                except DatabaseError:
+                    await self._error("unavailable", "Could not load history; try again.")
+                    return
+                for change, message_id, frame in changes:
+                    await self._deliver_change(change, message_id, frame)
+                if last == changes_after:
+                    break
+                changes_after = last
         finally:
             self.resuming = False
             buffered, self.buffered = self.buffered, []
-            for event in sorted(buffered, key=lambda e: e["id"]):
-                await self._deliver(event["id"], event["frame"])
-        await self.send_json({"type": "resumed", "last": after})
+            # New messages first, by id; then changes, by change id.
+            for event in sorted(buffered, key=lambda e: (e["type"] != "chat.message", e["order"])):
+                await self._dispatch_live(event)
+        resumed = {"type": "resumed", "last": after}
+        if changes_after is not None:
+            resumed["last_change"] = changes_after
+        await self.send_json(resumed)
 
     async def _read(self, content) -> None:
         up_to = content.get("up_to")
@@ -241,7 +268,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def _deliver(self, message_id: int, frame: str) -> None:
         """Send a message frame once per connection, whatever mix of live and resume brings it."""
-        if message_id in self.sent_ids:
+        if message_id in self.sent_ids or message_id in self.change_of:
+            # Sent already, or changed since: the change's frame carries its state now.
             return
         self.sent_ids.add(message_id)
         self.sent_order.append(message_id)
@@ -249,19 +277,36 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.sent_ids.discard(self.sent_order.popleft())
         await self.send(text_data=frame)
 
+    async def _deliver_change(self, change: int, message_id: int, frame: str) -> None:
+        """Send a change's frame unless this connection passed on a later change to the same
+        message already (changes made through different server processes may cross)."""
+        if self.change_of.get(message_id, 0) >= change:
+            return
+        self.change_of[message_id] = change
+        if len(self.change_of) > 5000:
+            self.change_of.pop(next(iter(self.change_of)))
+        await self.send(text_data=frame)
+
+    async def _dispatch_live(self, event) -> None:
+        if event["type"] == "chat.message":
+            await self._deliver(event["id"], event["frame"])
+        else:
+            await self._deliver_change(event["change"], event["message"], event["frame"])
+
     # --- Events from the channel layer ----------------------------------------------------------
 
     async def chat_message(self, event):
         if self.resuming:
-            self.buffered.append(event)
+            self.buffered.append({**event, "order": event["id"]})
             return
         await self._deliver(event["id"], event["frame"])
 
-    async def chat_edited(self, event):
-        await self.send_json({"type": "edited", "message": event["message"]})
-
-    async def chat_removed(self, event):
-        await self.send_json({"type": "removed", "id": event["id"]})
+    async def chat_change(self, event):
+        """A message already in the room was approved, restored, hidden, deleted or edited."""
+        if self.resuming:
+            self.buffered.append({**event, "order": event["change"]})
+            return
+        await self._dispatch_live(event)
 
     async def chat_room(self, event):
         await self.send_json({"type": "room", "room": event["room"]})

@@ -1,7 +1,8 @@
 """Rooms, memberships, messages and moderation.
 
 The database is the truth (TRUST.md 1): a message that reached any screen has a row here, and a
-client that reconnects asks for every visible message after the last id it saw.
+client that reconnects asks for every visible message after the last id it saw, and for every
+change (approved, hidden, edited…) after the last change it saw.
 """
 
 from __future__ import annotations
@@ -182,6 +183,26 @@ class MessageRevision(models.Model):
 
     def __str__(self) -> str:
         return f"earlier text of message {self.message_id}"
+
+
+class MessageChange(models.Model):
+    """A message already in the room changed: approved or restored (now shown), hidden or deleted
+    (now gone), or edited. Live sockets hear of it at once; a client that was away asks for the
+    changes after the last one it saw, just as it asks for the messages after the last id.
+
+    Changes in a room are written with the room's row locked, so their ids commit in order.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["room", "id"], name="chat_change_room_id")]
+
+    def __str__(self) -> str:
+        return f"change {self.pk} to message {self.message_id}"
 
 
 class Report(models.Model):

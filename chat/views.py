@@ -92,6 +92,9 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             _tell_author(request, result)
             return redirect(f"{reverse('chat:room', args=[pk])}#m{result.message.pk}")
     before = _int(request.GET.get("before"))
+    # Read before the history: live chat asks for every change after it, so none made while
+    # the page is being built can slip between the two.
+    last_change = services.latest_change_id(membership.room_id)
     history, more_before, _more_after = _history(membership, request.user, before=before)
     if history and not before:
         services.mark_read(membership=membership, up_to=history[-1].pk)
@@ -105,6 +108,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "history": history,
             "more_before": more_before,
             "older_than": history[0].pk if history else 0,
+            "last_change": last_change,
             "newer": bool(before),
             "form": form,
             "break_form": forms.BreakForm(),

@@ -22,6 +22,8 @@ from accounts.models import User
 from chat.models import (
     Membership,
     Message,
+    MessageChange,
+    MessageState,
     ModerationAction,
     Room,
 )
@@ -83,12 +85,26 @@ def message_event(message: Message) -> dict:
     return {"type": "chat.message", "id": message.pk, "frame": frame}
 
 
-def _broadcast_message(message: Message) -> None:
-    _send_after_commit(f"room.{message.room_id}", message_event(message))
+def change_frame(change_id: int, message: Message) -> dict:
+    """What a client is told of a changed message: its state now, shown or gone."""
+    if message.state == MessageState.VISIBLE:
+        return {"type": "message", "message": message_payload(message), "change": change_id}
+    return {"type": "removed", "id": message.pk, "change": change_id}
 
 
-def _broadcast_removed(message: Message) -> None:
-    _send_after_commit(f"room.{message.room_id}", {"type": "chat.removed", "id": message.pk})
+def _message_changed(message: Message) -> None:
+    """Record that a message already in the room was approved, restored, hidden, deleted or
+    edited, and tell the room's live sockets once that is committed.
+
+    Call it inside the transaction that changed ``message`` (``author`` loaded if it is shown).
+    """
+    # Take the room's row, as posting does, so changes commit in the order of their ids and a
+    # client resuming after the last change it saw cannot miss an earlier one committed later.
+    list(Room.objects.select_for_update(no_key=True).filter(pk=message.room_id).values("pk"))
+    change = MessageChange.objects.create(room_id=message.room_id, message=message)
+    frame = json.dumps(change_frame(change.pk, message))
+    event = {"type": "chat.change", "change": change.pk, "message": message.pk, "frame": frame}
+    _send_after_commit(f"room.{message.room_id}", event)
 
 
 def _broadcast_room(room: Room) -> None:

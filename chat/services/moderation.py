@@ -25,11 +25,10 @@ from chat.models import (
 )
 from chat.services.base import (
     ChatError,
-    _broadcast_message,
-    _broadcast_removed,
     _broadcast_room,
     _kick,
     _log,
+    _message_changed,
     _require_moderator,
     _require_reason,
     _send_after_commit,
@@ -62,7 +61,7 @@ def report_message(*, message: Message, by: User, reason: str) -> Report:
             message=message,
             reason=f"{reporters} reports",
         )
-        _broadcast_removed(message)
+        _message_changed(message)
     audit.record(actor=by, action="chat.message.reported", target=message, summary="report")
     return report
 
@@ -77,7 +76,9 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
         raise ValidationError({"action": _("Please choose what to do.")})
     reason = _require_reason(reason)
     message = (
-        Message.objects.select_for_update().select_related("author", "room").get(pk=message.pk)
+        Message.objects.select_for_update(of=("self",))
+        .select_related("author", "room")
+        .get(pk=message.pk)
     )
     _require_moderator(message.room, by)
     was_visible = message.state == MessageState.VISIBLE
@@ -100,10 +101,8 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
         message=message,
         reason=reason,
     )
-    if was_visible and message.state != MessageState.VISIBLE:
-        _broadcast_removed(message)
-    elif not was_visible and message.state == MessageState.VISIBLE:
-        _broadcast_message(message)
+    if was_visible != (message.state == MessageState.VISIBLE):
+        _message_changed(message)
     return message
 
 

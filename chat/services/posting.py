@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +21,7 @@ from chat.models import (
     MemberRole,
     Membership,
     Message,
+    MessageChange,
     MessageRevision,
     MessageState,
     ModerationAction,
@@ -29,9 +32,10 @@ from chat.models import (
 from chat.services.base import (
     ChatError,
     PostResult,
-    _broadcast_removed,
     _log,
+    _message_changed,
     _send_after_commit,
+    change_frame,
     message_event,
     message_payload,
 )
@@ -184,21 +188,25 @@ def post_message(
 def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResult | ChatError:
     # Refusals are returned, not raised, so what they record (the token taken, a blocked
     # message in the log) is committed.
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("room")
-        .filter(room_id=room_id, user=author)
-        .first()
-    )
+    # One round trip: the membership, its room and whether this client id was used before. Locking
+    # the room row too serialises posts in a room, so ids commit in the order they were taken and
+    # a client resuming after the last id it saw cannot miss an earlier one committed later.
+    memberships = Membership.objects.select_for_update(no_key=True).select_related("room")
+    if client_id:
+        memberships = memberships.annotate(
+            retried_id=Subquery(
+                Message.objects.filter(author=author, client_id=client_id).values("pk")[:1]
+            )
+        )
+    membership = memberships.filter(room_id=room_id, user=author).first()
     if membership is None or not author.is_active:
         return ChatError("not_member", _("You are not in this room."))
     room = membership.room
-    if client_id:
-        existing = Message.objects.filter(author=author, client_id=client_id).first()
-        if existing is not None:
-            if existing.room_id != room_id:
-                return ChatError("invalid", _("That message id was used in another room."))
-            return PostResult(message=existing, duplicate=True)
+    if getattr(membership, "retried_id", None):
+        existing = Message.objects.get(pk=membership.retried_id)
+        if existing.room_id != room_id:
+            return ChatError("invalid", _("That message id was used in another room."))
+        return PostResult(message=existing, duplicate=True)
     now = timezone.now()
     moderator = membership.is_moderator
     if room.closed_at is not None:
@@ -316,7 +324,9 @@ def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]
 def edit_message(*, message: Message, by: User, body: str) -> Message:
     """The author changes their message within CHAT_EDIT_SECONDS; the old text is kept."""
     body = _clean_body(body)
-    message = Message.objects.select_for_update().select_related("author").get(pk=message.pk)
+    message = (
+        Message.objects.select_for_update(of=("self",)).select_related("author").get(pk=message.pk)
+    )
     if message.author_id != by.pk or message.state not in (
         MessageState.VISIBLE,
         MessageState.HELD,
@@ -336,13 +346,8 @@ def edit_message(*, message: Message, by: User, body: str) -> Message:
     if verdict.hold_reason:
         message.state, message.held_reason = MessageState.HELD, verdict.hold_reason
     message.save(update_fields=["body", "edited_at", "state", "held_reason"])
-    if message.state == MessageState.VISIBLE:
-        _send_after_commit(
-            f"room.{message.room_id}",
-            {"type": "chat.edited", "message": message_payload(message)},
-        )
-    elif was_visible:
-        _broadcast_removed(message)
+    if message.state == MessageState.VISIBLE or was_visible:
+        _message_changed(message)
     return message
 
 
@@ -353,7 +358,7 @@ def delete_own_message(*, message: Message, by: User) -> None:
         raise PermissionDenied
     message.state = MessageState.DELETED
     message.save(update_fields=["state"])
-    _broadcast_removed(message)
+    _message_changed(message)
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -372,6 +377,39 @@ def latest_visible_id(room_id: int) -> int:
         .first()
         or 0
     )
+
+
+def latest_change_id(room_id: int) -> int:
+    return (
+        MessageChange.objects.filter(room_id=room_id)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0
+    )
+
+
+def changes_after(
+    *, room_id: int, after: int, limit: int = 200
+) -> tuple[list[tuple[int, int, str]], int]:
+    """Up to ``limit`` changes after change id ``after``: their (change id, message id, client
+    frame) oldest first, and the last change id they cover.
+
+    A client that was away gets each changed message's state now (shown or gone), once per
+    message: only its latest change in the batch is sent. Two queries.
+    """
+    rows = list(
+        MessageChange.objects.filter(room_id=room_id, id__gt=after)
+        .order_by("id")
+        .values_list("id", "message_id")[:limit]
+    )
+    latest = {message_id: change_id for change_id, message_id in rows}
+    messages = Message.objects.select_related("author").in_bulk(list(latest))
+    return [
+        (change_id, message_id, json.dumps(change_frame(change_id, messages[message_id])))
+        for message_id, change_id in sorted(latest.items(), key=lambda item: item[1])
+        if message_id in messages
+    ], (rows[-1][0] if rows else after)
 
 
 def messages_after(*, room_id: int, after: int, limit: int = 200) -> list[dict]:

@@ -249,7 +249,8 @@ async def test_moderator_delete_reaches_open_screens(room, mentee, mentor, moder
         await database_sync_to_async(services.moderate_message)(
             message=message.message, by=moderator, action="delete", reason="test"
         )
-        assert await sam.receive_type("removed") == {"type": "removed", "id": message.message.pk}
+        removed = await sam.receive_type("removed")
+        assert removed["id"] == message.message.pk
 
 
 async def test_resume_after_reconnect_gives_exactly_the_missing_messages(
@@ -338,3 +339,55 @@ async def test_database_error_gives_error_frame_and_nothing_broadcast(
         await jay.send({"type": "send", "body": "hello", "client_id": "d1"})
         assert (await jay.receive_type("ack"))["duplicate"] is False
         await sam.receive_type("message")
+
+
+async def test_resume_brings_changes_made_while_away(
+    room, mentee, mentor, moderator, fresh_layer, settings
+):
+    """Approved, hidden and edited while Sam was offline: on resume Sam's screen catches up, and
+    a message restored after being removed shows again on a live screen."""
+    settings.CHAT_RATE_BURST = 1000
+    settings.CHAT_NEW_MEMBER_HOLD = 0
+    call = database_sync_to_async
+    kept = (await call(services.post_message)(room=room, author=mentee, body="kept")).message
+    hidden = (await call(services.post_message)(room=room, author=mentee, body="rude")).message
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    held = (await call(services.post_message)(room=room, author=mentor, body="held")).message
+    assert held.state == MessageState.HELD
+    settings.CHAT_NEW_MEMBER_HOLD = 0
+    last = (await call(services.post_message)(room=room, author=mentee, body="last")).message
+    async with Socket(mentor, room) as sam:
+        hello = await sam.receive_type("hello")
+    # Sam is away; a moderator approves the held message (older than Sam's last id), hides one,
+    # and Jay edits one.
+    await call(services.moderate_message)(message=held, by=moderator, action="approve", reason="ok")
+    await call(services.moderate_message)(message=hidden, by=moderator, action="hide", reason="no")
+    await call(services.edit_message)(message=kept, by=mentee, body="kept, and edited")
+    async with Socket(mentor, room) as sam:
+        await sam.receive_type("hello")
+        await sam.send({"type": "resume", "after": last.pk, "changes_after": hello["last_change"]})
+        frames = []
+        while (frame := await sam.receive())["type"] != "resumed":
+            frames.append(frame)
+        assert [(f["type"], f.get("id") or f["message"]["id"]) for f in frames] == [
+            ("message", held.pk),
+            ("removed", hidden.pk),
+            ("message", kept.pk),
+        ]
+        assert frames[2]["message"]["body"] == "kept, and edited"
+        assert frame["last_change"] == frames[-1]["change"]
+
+        # Live: removed, then restored, shows again (it is not taken for a duplicate).
+        await call(services.moderate_message)(
+            message=hidden, by=moderator, action="restore", reason="fine on review"
+        )
+        restored = await sam.receive_type("message")
+        assert restored["message"]["id"] == hidden.pk
+        await call(services.moderate_message)(
+            message=hidden, by=moderator, action="hide", reason="x"
+        )
+        assert (await sam.receive_type("removed"))["id"] == hidden.pk
+        await call(services.moderate_message)(
+            message=hidden, by=moderator, action="restore", reason="y"
+        )
+        assert (await sam.receive_type("message"))["message"]["id"] == hidden.pk

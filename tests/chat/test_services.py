@@ -1,5 +1,6 @@
 """chat.services: what a member can post, what is held, and what moderators can do."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -198,7 +199,10 @@ def test_three_reports_hide_a_message_until_reviewed(
         services.report_message(message=message, by=third, reason="unkind")
     message.refresh_from_db()
     assert message.state == MessageState.HIDDEN
-    assert (f"room.{room.pk}", {"type": "chat.removed", "id": message.pk}) in layer.sent
+    removed = [e for g, e in layer.sent if g == f"room.{room.pk}" and e["type"] == "chat.change"]
+    assert [json.loads(e["frame"]) for e in removed] == [
+        {"type": "removed", "id": message.pk, "change": removed[0]["change"]}
+    ]
     with django_capture_on_commit_callbacks(execute=True):
         services.moderate_message(
             message=message, by=moderator, action="restore", reason="fine on review"

@@ -12,6 +12,7 @@
   var reportUrl = log.getAttribute("data-report-url");
   var editUrl = log.getAttribute("data-edit-url");
   var lastId = 0;
+  var lastChange = Number(log.getAttribute("data-last-change")) || 0;
   var socket = null;
   var retries = 0;
   var stopped = false;
@@ -77,8 +78,23 @@
     return li;
   }
 
+  function noteChange(frame) {
+    if (frame.change) { lastChange = Math.max(lastChange, frame.change); }
+  }
+
+  function resume() {
+    send({ type: "resume", after: lastId, changes_after: lastChange });
+  }
+
   function add(m) {
-    if (document.getElementById("m" + m.id)) { return; }
+    var shown = document.getElementById("m" + m.id);
+    if (shown) {
+      // A change to a message already on screen (edited): show its words now.
+      var text = shown.querySelector(".chat-msg__body");
+      text.textContent = "";
+      linkified(text, m.body);
+      return;
+    }
     var empty = document.getElementById("chat-empty");
     if (empty) { empty.remove(); }
     var li = render(m);
@@ -111,24 +127,17 @@
       case "hello":
         retries = 0;
         say("Live.");
-        send({ type: "resume", after: lastId });
+        resume();
         Object.keys(pending).forEach(function (cid) { send({ type: "send", body: pending[cid], client_id: cid }); });
         break;
-      case "message": add(frame.message); break;
-      case "edited": {
-        var li = document.getElementById("m" + frame.message.id);
-        if (li) {
-          var body = li.querySelector(".chat-msg__body");
-          body.textContent = "";
-          linkified(body, frame.message.body);
-        }
-        break;
-      }
+      case "message": noteChange(frame); add(frame.message); break;
       case "removed": {
+        noteChange(frame);
         var gone = document.getElementById("m" + frame.id);
         if (gone) { gone.remove(); }
         break;
       }
+      case "resumed": if (frame.last_change) { noteChange({ change: frame.last_change }); } break;
       case "ack":
         delete pending[frame.client_id];
         if (frame.state === "held") { say("Thanks. A moderator will look at your message before others see it."); }
@@ -193,9 +202,9 @@
 
   // The channel layer may drop a broadcast while the socket stays open (Redis restarting):
   // ask for anything missed now and then, and whenever the page becomes visible again.
-  window.setInterval(function () { send({ type: "resume", after: lastId }); }, 60000);
+  window.setInterval(resume, 60000);
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden) { scheduleRead(); send({ type: "resume", after: lastId }); }
+    if (!document.hidden) { scheduleRead(); resume(); }
   });
   connect();
 })();
