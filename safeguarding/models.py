@@ -81,6 +81,15 @@ class Concern(models.Model):
     def __str__(self) -> str:
         return f"Concern #{self.pk}"
 
+    @property
+    def raised_automatically(self) -> bool:
+        """Raised by Alongside itself (see ``AUTOMATIC_REF``), not by a person."""
+        return self.raised_by_id is None and self.source_ref.startswith(AUTOMATIC_REF)
+
+
+# How a concern that no person raised marks its source_ref (e.g. "auto:message:12").
+AUTOMATIC_REF = "auto:"
+
 
 class ConcernAction(models.Model):
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="actions")

@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
-from safeguarding.models import Concern, ConcernAction, Source, Status, Urgency
+from safeguarding.models import (
+    AUTOMATIC_REF,
+    Concern,
+    ConcernAction,
+    Source,
+    Status,
+    Urgency,
+)
 from safeguarding.permissions import can_raise, can_triage
 
 
@@ -38,7 +45,7 @@ def _notify_leads(concern: Concern) -> None:
 @transaction.atomic
 def raise_concern(
     *,
-    raised_by: User,
+    raised_by: User | None,
     summary: str,
     subject: User | None = None,
     subject_label: str = "",
@@ -47,10 +54,15 @@ def raise_concern(
 ) -> Concern:
     """Record a worry about a person and alert the safeguarding leads (after commit).
 
-    Preconditions: ``raised_by`` holds a role; ``summary`` is not empty; the person is named by
-    ``subject`` (an account) or ``subject_label`` (how the raiser knows them), or both.
+    Preconditions: ``raised_by`` holds a role, or is None when Alongside raises it by itself (for
+    example crisis words in a chat no moderator watches; ``source_ref`` then starts with
+    ``AUTOMATIC_REF``); ``summary`` is not empty; the person is named by ``subject`` (an account)
+    or ``subject_label`` (how the raiser knows them), or both.
     """
-    if not can_raise(raised_by):
+    if raised_by is None:
+        if not source_ref.startswith(AUTOMATIC_REF):
+            raise PermissionDenied
+    elif not can_raise(raised_by):
         raise PermissionDenied
     summary = (summary or "").strip()
     if not summary:

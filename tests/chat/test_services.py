@@ -4,7 +4,9 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -24,6 +26,7 @@ from chat.models import (
 from chat.services import ChatError, post_message
 from mentoring import signals
 from safeguarding.models import Concern, Source
+from tests.chat.conftest import make_room
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -175,6 +178,34 @@ def test_crisis_words_show_support_and_alert_moderators(
         f"user.{moderator.pk}",
         {"type": "chat.alert", "room": room.pk, "message": result.message.pk},
     ) in layer.sent
+
+
+def test_crisis_words_in_a_pair_room_alert_the_safeguarding_leads_once_a_day(
+    mentee,
+    mentor,
+    safeguarding_lead,
+    client_of,
+    default_filters,
+    django_capture_on_commit_callbacks,
+):
+    pair = make_room(mentee, mentor, kind=RoomKind.PAIR, name="Sam and Jay")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = post(pair, mentee, "I keep thinking about suicide")
+    assert "crisis" in result.notices  # Jay is shown where to get help, as in any room
+    concern = Concern.objects.get()
+    assert (concern.subject, concern.raised_by, concern.source) == (
+        mentee,
+        None,
+        Source.CHAT_MESSAGE,
+    )
+    assert "suicide" not in concern.summary  # the words stay in the chat
+    assert [m.to for m in mail.outbox] == [[safeguarding_lead.email]]
+    assert "suicide" not in mail.outbox[0].body and mentee.email not in mail.outbox[0].body
+    page = client_of(safeguarding_lead).get(reverse("safeguarding:detail", args=[concern.pk]))
+    assert "Alongside, automatically" in page.content.decode()
+
+    post(pair, mentee, "still thinking about suicide")
+    assert Concern.objects.count() == 1  # once a day per person and room, not per message
 
 
 def test_moderators_edit_the_word_lists(room, mentee, moderator, mentor):
