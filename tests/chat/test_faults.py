@@ -57,9 +57,11 @@ class Client:
                 if time.monotonic() - started > seconds:
                     raise
                 time.sleep(0.2)
+        # As room.js does: resume from the last id seen first, then re-send what was never
+        # acknowledged (its echo would otherwise raise the "last id seen" past what was missed).
+        self.resume()
         for cid, body in list(self.pending.items()):
             self.send(body, cid)
-        self.resume()
         return time.monotonic() - started
 
     def close(self) -> None:
