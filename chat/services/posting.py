@@ -249,6 +249,62 @@ def _membership_for_post(*, room_id: int, author: User, client_id: str) -> Membe
     return membership
 
 
+_MESSAGE_FIELDS = (
+    "room",
+    "author",
+    "body",
+    "client_id",
+    "state",
+    "held_reason",
+    "created_at",
+    "hidden_by_reports",
+)
+_MEMBERSHIP_FIELDS = ("tokens", "tokens_at", "last_posted_at", "posted_count", "last_read_id")
+
+
+@functools.cache
+def _save_post_sql(vendor: str) -> tuple[str, str]:
+    qn = connection.ops.quote_name
+    columns = [qn(Message._meta.get_field(name).column) for name in _MESSAGE_FIELDS]
+    insert = (
+        f"INSERT INTO {qn(Message._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        insert += f" RETURNING {qn('id')}"
+    assignments = ", ".join(
+        f"{qn(Membership._meta.get_field(name).column)} = %s" for name in _MEMBERSHIP_FIELDS
+    )
+    update = f"UPDATE {qn(Membership._meta.db_table)} SET {assignments} WHERE {qn('id')} = %s"  # noqa: S608
+    return insert, update
+
+
+def _save_post(*, message: Message, membership: Membership) -> None:
+    """Insert ``message`` and save the author's membership (tokens, counts, read position).
+
+    The same two statements ``message.save()`` and ``membership.save(update_fields=…)`` would send,
+    with values prepared by the fields themselves, without building the queries every time:
+    about 1 ms of CPU per message less, which is what the chat's ceiling is made of.
+    """
+    insert, update = _save_post_sql(connection.vendor)
+
+    def prepared(instance, names):
+        return [
+            field.get_db_prep_save(getattr(instance, field.attname), connection)
+            for field in (instance._meta.get_field(name) for name in names)
+        ]
+
+    with connection.cursor() as cursor:
+        cursor.execute(insert, prepared(message, _MESSAGE_FIELDS))
+        if connection.features.can_return_columns_from_insert:
+            message.pk = cursor.fetchone()[0]
+        else:
+            message.pk = connection.ops.last_insert_id(cursor, Message._meta.db_table, "id")
+        message._state.adding, message._state.db = False, connection.alias
+        membership.last_read_id = max(membership.last_read_id, message.pk)
+        cursor.execute(update, [*prepared(membership, _MEMBERSHIP_FIELDS), membership.pk])
+
+
 @transaction.atomic
 def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResult | ChatError:
     # Refusals are returned, not raised, so what they record (the token taken, a blocked
@@ -329,7 +385,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     if verdict.crisis:
         notices.append("crisis")
 
-    message = Message.objects.create(
+    message = Message(
         room=room,
         author=author,
         body=body,
@@ -340,10 +396,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     )
     membership.last_posted_at = now
     membership.posted_count += 1
-    membership.last_read_id = max(membership.last_read_id, message.pk)
-    membership.save(
-        update_fields=["tokens", "tokens_at", "last_posted_at", "posted_count", "last_read_id"]
-    )
+    _save_post(message=message, membership=membership)
     events = []
     if state == MessageState.VISIBLE:
         message.author = author
