@@ -458,7 +458,7 @@ def _alert_safeguarding_leads(*, room: Room, message: Message) -> None:
         source=Source.CHAT_MESSAGE,
         source_ref=f"{AUTOMATIC_REF}message:{message.pk}",
     )
-    ModerationAction.objects.create(
+    _log(
         room=room,
         actor=None,
         action="crisis.concern",
