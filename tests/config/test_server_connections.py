@@ -11,28 +11,11 @@ import time
 import urllib.error
 import urllib.request
 
-import psycopg
 import pytest
 from django.core.cache import caches
-from django.db import connection
 
 from tests.chat.servers import AsgiServer, shared_database_url
-
-
-def _backends(application_name: str) -> int:
-    settings = connection.settings_dict
-    with psycopg.connect(
-        host=settings["HOST"] or "127.0.0.1",
-        port=settings["PORT"] or 5432,
-        user=settings["USER"],
-        password=settings["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        return admin.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
-            (application_name,),
-        ).fetchone()[0]
+from tests.chat.test_faults import _admin
 
 
 @pytest.mark.postgres
@@ -56,7 +39,10 @@ def test_many_page_requests_reuse_a_few_database_connections():
             except urllib.error.HTTPError as error:  # no home page in an empty test database
                 status = error.code
             assert status in (200, 404)
-        assert 1 <= _backends(app_name) <= 2
+        backends = _admin(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", app_name
+        )[0][0]
+        assert 1 <= backends <= 2
     finally:
         server.stop()
 
