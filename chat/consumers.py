@@ -327,6 +327,10 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "closing", "reason": "session_ended"})
         await self.close(code=CLOSE_SESSION_ENDED)
 
+    async def notifications_unread(self, event):
+        """The header's unread count, kept live (notifications.live)."""
+        await self.send_json({"type": "unread", "count": int(event.get("count", 0))})
+
 
 class BareBroadcastConsumer(AsyncWebsocketConsumer):
     """The benchmark's baseline (bench/chat_load.py): join a group and re-broadcast every frame.

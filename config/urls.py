@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("me/notifications/", include("notifications.urls")),
     path("me/", include("accounts.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("volunteering/", include("volunteering.urls")),

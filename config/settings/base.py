@@ -40,6 +40,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 INSTALLED_APPS = [
     # Ours first, so our templates override the ones of the packages below.
     "accounts",
+    "notifications",
     "safeguarding",
     "volunteering",
     "mentoring",
@@ -123,6 +124,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "accounts.context_processors.navigation",
                 "accounts.context_processors.crisis_support",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -253,6 +255,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Text messages and push (notifications) ----------------------------------------------------
+# Like EMAIL_BACKEND: texts are printed in the terminal unless a provider is set. In production use
+# notifications.sms.twilio.Backend with the TWILIO_* variables (README, "Text messages").
+SMS_BACKEND = env_str("SMS_BACKEND", "notifications.sms.console.Backend")
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+# Web push to the installed app: a VAPID key pair (base64url, `vapid --gen`) and a contact.
+VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
+VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:hello@alongside.invalid")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -161,11 +161,12 @@ def test_the_list_of_volunteers_costs_the_same_queries(
     client.get(url)
     # Session, user, roles, authenticator app (4); navigation's own (cached per request: 0);
     # the count for the pages and the page of people (2).
-    with django_assert_num_queries(6):
+    # + 1: the count of unread notifications in the header.
+    with django_assert_num_queries(7):
         client.get(url)
     for number in range(8):
         person(Role.VOLUNTEER, display_name=f"Volunteer {number}")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url)
 
 

@@ -151,11 +151,12 @@ def test_approvals_page_pins_its_queries(
     client.get(reverse("volunteering:approvals"))
     # Middleware as on every page: session, user, roles, authenticator check (4); pending
     # entries with people, roles, shifts (1).
-    with django_assert_num_queries(5):
+    # + 1: the count of unread notifications in the header.
+    with django_assert_num_queries(6):
         client.get(reverse("volunteering:approvals"))
     for days in range(2, 8):
         log(other_volunteer, role, worked_on=timezone.localdate() - timedelta(days=days))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("volunteering:approvals"))
     assert len(response.context["pending"]) == 7
 

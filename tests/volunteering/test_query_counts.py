@@ -28,10 +28,10 @@ def test_pipeline(client_of, coordinator, role):
     OnboardingFactory(user=person(Role.MENTEE)).roles_wanted.add(role)
     # Middleware: session, user, roles, authenticator check (4); applications with people, the
     # roles they want (2).
-    assert queries_for(client, reverse("volunteering:pipeline")) == 6
+    assert queries_for(client, reverse("volunteering:pipeline")) == 7  # 6 + unread count
     for _ in range(10):
         OnboardingFactory(user=person(Role.MENTEE)).roles_wanted.add(role)
-    assert queries_for(client, reverse("volunteering:pipeline")) == 6
+    assert queries_for(client, reverse("volunteering:pipeline")) == 7  # 6 + unread count
 
 
 def test_shifts_list(client_of, event_helper, role):

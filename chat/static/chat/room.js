@@ -117,6 +117,16 @@
     }, 2000);
   }
 
+  // The header's count of new notifications, kept live while the room is open.
+  function showUnread(count) {
+    var badge = document.querySelector("[data-unread-count]");
+    if (!badge) { return; }
+    var n = Math.max(0, Number(count) || 0);
+    badge.hidden = n === 0;
+    var parts = badge.querySelectorAll("span");
+    if (parts.length === 2) { parts[0].textContent = String(n); parts[1].textContent = n + " new"; }
+  }
+
   function send(frame) {
     if (socket && socket.readyState === WebSocket.OPEN) { socket.send(JSON.stringify(frame)); return true; }
     return false;
@@ -156,6 +166,7 @@
         if (frame.room.read_only) { say("This room is read-only for now."); }
         else if (frame.room.meeting_mode) { say("A meeting has started: raise your hand to speak."); }
         break;
+      case "unread": showUnread(frame.count); break;
       case "alert": say("A message may show someone in crisis: see the moderation page."); break;
       case "closing":
         stopped = true;

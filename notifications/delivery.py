@@ -1,0 +1,271 @@
+"""Delivering a notice by e-mail, text message and push, once per channel.
+
+Each channel has one ``Delivery`` row, claimed with a conditional UPDATE before anything is sent, so
+two workers (or a task run twice) never send the same thing twice. Texts and push wait for the
+end of the person's quiet hours unless the notice is urgent; a text that fails falls back to
+e-mail (or stays in the inbox for a person without e-mail).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django_tasks import task
+
+from notifications import kinds as kinds_registry
+from notifications.kinds import EMAIL, PUSH, SMS
+from notifications.models import Delivery, DeliveryStatus, Notification
+from notifications.render import (
+    Words,
+    absolute,
+    email_parts,
+    open_link,
+    push_payload,
+    sms_segments,
+    sms_text,
+)
+from notifications.services import channels_for, preferences_of
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+RETRY_AFTER = dt.timedelta(minutes=5)
+CLAIMABLE = [DeliveryStatus.QUEUED, DeliveryStatus.HELD]
+
+
+def in_quiet_hours(moment: dt.datetime, start: dt.time, end: dt.time) -> bool:
+    local = timezone.localtime(moment).time()
+    if start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end  # over midnight, as 21:00-08:00
+
+
+def quiet_hours_end(moment: dt.datetime, end: dt.time) -> dt.datetime:
+    local = timezone.localtime(moment)
+    candidate = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if candidate <= local:
+        candidate = timezone.make_aware(
+            dt.datetime.combine(local.date() + dt.timedelta(days=1), end),
+            timezone.get_current_timezone(),
+        )
+    return candidate
+
+
+@task()
+def deliver(notification_id: int) -> dict[str, str]:
+    """Send one notice by each of the person's channels for its kind. Safe to run twice."""
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None or not notification.recipient.is_active:
+        return {}
+    return _deliver(notification, now=timezone.now())
+
+
+def _deliver(notification: Notification, *, now: dt.datetime) -> dict[str, str]:
+    person = notification.recipient
+    kind = kinds_registry.get(notification.kind)
+    prefs = preferences_of(person)
+    outcome: dict[str, str] = {}
+    paused = prefs.paused_until and prefs.paused_until > now and not notification.urgent
+    for channel in channels_for(person, kind, prefs):
+        delivery, _created = Delivery.objects.get_or_create(
+            notification=notification, channel=channel
+        )
+        if paused:
+            _finish(delivery, DeliveryStatus.SKIPPED, error="Taking a break")
+            outcome[channel] = DeliveryStatus.SKIPPED
+            continue
+        outcome[channel] = _send(delivery, notification, kind, prefs, now=now)
+    return outcome
+
+
+def _send(delivery, notification, kind, prefs, *, now) -> str:
+    channel = delivery.channel
+    if delivery.status not in CLAIMABLE:
+        return delivery.status
+    if delivery.status == DeliveryStatus.HELD and delivery.not_before and delivery.not_before > now:
+        return delivery.status
+    quiet = in_quiet_hours(now, prefs.quiet_start, prefs.quiet_end)
+    if channel in (SMS, PUSH) and quiet and not notification.urgent:
+        until = quiet_hours_end(now, prefs.quiet_end)
+        held = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.HELD, not_before=until
+        )
+        if held and deliver.get_backend().supports_defer:
+            deliver.using(run_after=until).enqueue(notification_id=notification.pk)
+        return DeliveryStatus.HELD
+    claimed = Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return DeliveryStatus.SENDING  # another worker has it
+    delivery.refresh_from_db()
+    words = Words(notification.title, notification.body, notification.action, "")
+    if channel == SMS:
+        return _send_text(delivery, notification, kind, prefs)
+    if channel == PUSH:
+        return _send_push(delivery, notification, words, prefs)
+    return _send_email(delivery, notification, words, prefs)
+
+
+def _finish(delivery, status: str, *, error: str = "", ref: str = "", segments: int = 0) -> None:
+    delivery.status, delivery.error = status, error[:200]
+    fields = ["status", "error", "updated_at"]
+    if ref:
+        delivery.provider_ref = ref
+        fields.append("provider_ref")
+    if segments:
+        delivery.segments = segments
+        fields.append("segments")
+    delivery.save(update_fields=fields)
+
+
+def _send_email(delivery, notification, words, prefs) -> str:
+    person = notification.recipient
+    if not person.email:
+        _finish(delivery, DeliveryStatus.SKIPPED, error="No e-mail address")
+        return DeliveryStatus.SKIPPED
+    subject, text, html = email_parts(notification, words, show_details=prefs.show_details)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[person.email])
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except OSError as error:  # SMTP and connection errors
+        return _retry_or_fail(delivery, notification, str(error) or "Could not send the e-mail")
+    _finish(delivery, DeliveryStatus.SENT)
+    return DeliveryStatus.SENT
+
+
+def _retry_or_fail(delivery, notification, error: str) -> str:
+    """Try again later while attempts are left; after that, report it, never drop it silently."""
+    if delivery.attempts < MAX_ATTEMPTS and deliver.get_backend().supports_defer:
+        _finish(delivery, DeliveryStatus.QUEUED, error=error)
+        deliver.using(run_after=timezone.now() + RETRY_AFTER).enqueue(
+            notification_id=notification.pk
+        )
+        return DeliveryStatus.QUEUED
+    _finish(delivery, DeliveryStatus.FAILED, error=error)
+    log.error(
+        "Could not send %s notice #%s by %s: %s",
+        notification.kind,
+        notification.pk,
+        delivery.channel,
+        error,
+    )
+    return DeliveryStatus.FAILED
+
+
+def _send_text(delivery, notification, kind, prefs) -> str:
+    from notifications.sms import SMSError, get_backend
+
+    if not prefs.can_text:
+        why = "Texts stopped" if prefs.texts_stopped_at else "No confirmed mobile number"
+        _finish(delivery, DeliveryStatus.SKIPPED, error=why)
+        fall_back(notification, failed=SMS)
+        return DeliveryStatus.SKIPPED
+    words = Words(notification.title, notification.body, notification.action, "")
+    if prefs.show_details:
+        from notifications.render import render_kind
+
+        words = render_kind(kind.template, notification.context)
+    replies = reply_hint(kind)
+    link = open_link(notification)
+    body = sms_text(words, link, show_details=prefs.show_details, replies=replies)
+    try:
+        ref = get_backend().send(to=prefs.phone, body=body, status_callback=status_callback_url())
+    except SMSError as error:
+        _finish(delivery, DeliveryStatus.FAILED, error=str(error) or "The text could not be sent")
+        fall_back(notification, failed=SMS)
+        return DeliveryStatus.FAILED
+    _finish(delivery, DeliveryStatus.SENT, ref=ref, segments=sms_segments(body))
+    return DeliveryStatus.SENT
+
+
+def reply_hint(kind) -> str:
+    words = {"YES": "YES to confirm", "NO": "NO to cancel"}
+    said = [words[reply] for reply in kind.replies if reply in words]
+    return f"Reply {' or '.join(said)}." if said else ""
+
+
+def status_callback_url() -> str | None:
+    try:
+        return absolute(reverse("notifications:sms_status"))
+    except NoReverseMatch:
+        return None
+
+
+def _send_push(delivery, notification, words, prefs) -> str:
+    from notifications.push import PushError, send_push
+
+    try:
+        payload = push_payload(notification, words, show_details=prefs.show_details)
+        sent = send_push(notification.recipient, payload)
+    except PushError as error:
+        _finish(delivery, DeliveryStatus.FAILED, error=str(error))
+        return DeliveryStatus.FAILED
+    if not sent:
+        _finish(delivery, DeliveryStatus.SKIPPED, error="No phone has notifications switched on")
+        return DeliveryStatus.SKIPPED
+    _finish(delivery, DeliveryStatus.SENT)
+    return DeliveryStatus.SENT
+
+
+def fall_back(notification: Notification, *, failed: str) -> str | None:
+    """A text that could not go: send the notice by e-mail instead, once. Without e-mail it stays
+    in the inbox, where it always is."""
+    if failed == EMAIL or not notification.recipient.email:
+        return None
+    delivery, created = Delivery.objects.get_or_create(notification=notification, channel=EMAIL)
+    if not created and delivery.status not in CLAIMABLE:
+        return None
+    prefs = preferences_of(notification.recipient)
+    claimed = Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    delivery.refresh_from_db()
+    words = Words(notification.title, notification.body, notification.action, "")
+    return _send_email(delivery, notification, words, prefs)
+
+
+def record_status(*, provider_ref: str, status: str, error: str = "") -> Delivery | None:
+    """A delivery report from the text provider: sent, delivered or failed."""
+    delivery = (
+        Delivery.objects.select_related("notification__recipient")
+        .filter(provider_ref=provider_ref, channel=SMS)
+        .first()
+    )
+    if delivery is None:
+        return None
+    if status == DeliveryStatus.DELIVERED:
+        _finish(delivery, DeliveryStatus.DELIVERED)
+    elif status == DeliveryStatus.FAILED and delivery.status != DeliveryStatus.FAILED:
+        _finish(delivery, DeliveryStatus.FAILED, error=error or "The phone network refused it")
+        fall_back(delivery.notification, failed=SMS)
+    return delivery
+
+
+def release_held(*, now: dt.datetime) -> int:
+    """Send what waited for the end of quiet hours (the daily sweep and ``send_held`` call it)."""
+    due = (
+        Delivery.objects.filter(status=DeliveryStatus.HELD, not_before__lte=now)
+        .select_related("notification__recipient")
+        .order_by("not_before", "id")
+    )
+    sent = 0
+    for delivery in due:
+        notification = delivery.notification
+        prefs = preferences_of(notification.recipient)
+        kind = kinds_registry.get(notification.kind)
+        if _send(delivery, notification, kind, prefs, now=now) == DeliveryStatus.SENT:
+            sent += 1
+    return sent
