@@ -183,3 +183,27 @@ def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> l
         if channel not in seen:
             seen.append(channel)
     return seen
+
+
+# How a referral says to contact the person -> the channels their notices go by.
+CONTACT_CHANNELS = {"text": [SMS], "email": [EMAIL], "phone": [EMAIL], "in_person": []}
+
+
+@transaction.atomic
+def record_contact_preference(
+    *, user: User, preference: str, by: User, phone: str = ""
+) -> Preferences:
+    """Honour "contact me by text message" (or e-mail, or through a worker) from the first notice.
+
+    A number typed by someone else is kept unconfirmed: no text goes to it until the person
+    confirms it (by a code on their preferences page, or by answering YES to the first text).
+    """
+    prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+    channels = CONTACT_CHANNELS.get(preference, [EMAIL])
+    prefs.default_channels = channels
+    if phone and phone != prefs.phone:
+        prefs.phone, prefs.phone_confirmed_at = phone, None
+    prefs.save()
+    user._notice_preferences = prefs
+    audit.record(actor=by, action="notifications.contact_preference", subject=user)
+    return prefs
