@@ -96,6 +96,10 @@ class Delivery(models.Model):
         return f"{self.channel} {self.status} for notification #{self.notification_id}"
 
 
+def default_channels() -> list[str]:
+    return ["email"]
+
+
 def default_quiet_start() -> dt.time:
     return dt.time(21, 0)
 
@@ -114,7 +118,7 @@ class Preferences(models.Model):
         _("show details in texts, phone notifications and e-mail subjects"), default=False
     )
     # The channels used for every kind the person has not chosen for one by one.
-    default_channels = models.JSONField(default=list, blank=True)
+    default_channels = models.JSONField(default=default_channels, blank=True)
     # kind name -> the channels the person chose for it (besides the inbox).
     channels = models.JSONField(default=dict, blank=True)
     quiet_start = models.TimeField(_("quiet from"), default=default_quiet_start)

@@ -172,7 +172,8 @@ def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> l
     if kind.name in prefs.channels:
         chosen = list(prefs.channels[kind.name])
     else:
-        chosen = list(prefs.default_channels or [EMAIL])
+        # An empty list is a choice too: "through a worker" means the inbox only.
+        chosen = list(prefs.default_channels)
         if "push" in kind.channels and user.push_subscriptions.exists():
             chosen.append("push")
     chosen = [c for c in chosen if c in kind.channels]
