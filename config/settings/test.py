@@ -30,7 +30,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # One persistent connection per thread would hold test databases open between tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test run, so two runs in one work tree never share (and corrupt) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 # Serve static files from the app folders, as in development: no collectstatic before tests.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
