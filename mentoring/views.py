@@ -268,13 +268,35 @@ def _match_action(request, pk: int, action, success: str):
 
 @require_POST
 def match_answer(request, pk: int):
+    """The mentor answers a proposal. Once answered, the match is not theirs to open until the
+    mentee agrees (mentoring.permissions.MENTOR_VISIBLE), so they go back to Mentoring."""
+    match = access_match(request.user, pk)
     accept = request.POST.get("answer") == "yes"
-    return _match_action(
-        request,
-        pk,
-        lambda match: services.answer_proposal(match=match, by=request.user, accept=accept),
-        _("Thank you. We have let the coordinator know.") if accept else _("Thank you for saying."),
-    )
+    try:
+        services.answer_proposal(match=match, by=request.user, accept=accept)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mentoring:home")
+    name = match.mentee.display_name
+    if accept:
+        messages.success(
+            request,
+            _(
+                "Thank you. We have asked %(name)s if they would like to meet you, and told the "
+                "coordinator. When %(name)s says yes, they will show under My mentees and you "
+                "can plan your first meeting."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Thank you for saying. The coordinator will look for another mentor for %(name)s.")
+            % {"name": name},
+        )
+    return redirect("mentoring:home")
 
 
 @require_POST

@@ -434,3 +434,38 @@ def test_journey_includes_the_way_into_volunteering(client_of, mentee):
     assert "Completed induction" in page
     # Oldest first: release day (90 days ago) comes before the referral (today).
     assert page.index("Your release day") < page.index("You were referred for a mentor")
+
+
+def test_a_mentor_who_says_yes_lands_on_a_page_they_can_see_and_is_told_what_next(
+    client_of, coordinator, mentee, mentor
+):
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    response = client_of(mentor).post(
+        reverse("mentoring:match_answer", args=[match.pk]), {"answer": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("mentoring:home")
+    page = response.content.decode()
+    assert "Page not found" not in page
+    assert f"We have asked {mentee.display_name} if they would like to meet you" in page
+
+
+def test_a_mentor_who_says_not_this_time_is_thanked_on_mentoring(
+    client_of, coordinator, mentee, mentor
+):
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    response = client_of(mentor).post(
+        reverse("mentoring:match_answer", args=[match.pk]), {"answer": "no"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Thank you for saying" in response.content.decode()
