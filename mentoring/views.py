@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from accounts.forms import show_service_errors
+from accounts.links import public_url, webcal_url
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, matching, selectors, services
@@ -612,21 +613,31 @@ def my_people(request):
 def calendar_settings(request):
     if not services.can_have_feed(request.user):
         raise Http404
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         if request.POST.get("action") == "off":
             services.turn_off_feed(user=request.user)
             messages.success(request, _("Your calendar address is turned off."))
         else:
             services.turn_on_feed(user=request.user)
-            messages.success(request, _("Your new calendar address is ready. The old one stops."))
+            if feed is None:
+                messages.success(request, _("Your calendar address is ready."))
+            else:
+                messages.success(
+                    request,
+                    _("Your new calendar address is ready. The old one has stopped working."),
+                )
         return redirect("mentoring:calendar")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = (
-        request.build_absolute_uri(reverse("mentoring:calendar_feed", args=[feed.token]))
-        if feed
-        else ""
+    path = reverse("mentoring:calendar_feed", args=[feed.token]) if feed else ""
+    return render(
+        request,
+        "mentoring/calendar.html",
+        {
+            "feed": feed,
+            "url": public_url(path) if feed else "",
+            "webcal": webcal_url(path) if feed else "",
+        },
     )
-    return render(request, "mentoring/calendar.html", {"feed": feed, "url": url})
 
 
 @login_not_required

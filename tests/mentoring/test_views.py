@@ -469,3 +469,21 @@ def test_a_mentor_who_says_not_this_time_is_thanked_on_mentoring(
     )
     assert response.status_code == 200
     assert "Thank you for saying" in response.content.decode()
+
+
+def test_calendar_page_gives_a_subscribe_link_from_site_url_and_says_old_stops_only_on_renewal(
+    client_of, mentee, settings
+):
+    settings.SITE_URL = "https://alongside.example.org"
+    client = client_of(mentee)
+    first = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
+    page = first.content.decode()
+    assert "Your calendar address is ready." in page
+    assert "stopped working" not in page
+    token = CalendarFeed.objects.get(user=mentee).token
+    path = reverse("mentoring:calendar_feed", args=[token])
+    assert f'href="webcal://alongside.example.org{path}"' in page
+    assert f'value="https://alongside.example.org{path}"' in page
+    assert "http://" not in page.split("<main", 1)[1]
+    again = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
+    assert "The old one has stopped working." in again.content.decode()
