@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-
 pytestmark = pytest.mark.django_db
 
 
