@@ -487,3 +487,27 @@ def test_calendar_page_gives_a_subscribe_link_from_site_url_and_says_old_stops_o
     assert "http://" not in page.split("<main", 1)[1]
     again = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
     assert "The old one has stopped working." in again.content.decode()
+
+
+def test_my_people_promises_only_what_is_there(
+    client_of, coordinator, mentee, mentor, django_capture_on_commit_callbacks
+):
+    client = client_of(mentee)
+    empty = client.get(reverse("mentoring:people")).content.decode()
+    assert "coordinator will show here" not in empty
+    assert "When a peer mentor is matched with you, they will show here" in empty
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    client_of(mentor).post(reverse("mentoring:match_answer", args=[match.pk]), {"answer": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mentoring:match_agree", args=[match.pk]))
+    page = client.get(reverse("mentoring:people")).content.decode()
+    assert "in the private chat for the two of you: open Chat in the menu" in page
+    # ...and that chat is really there, in Chat, in the menu.
+    menu_chat = reverse("chat:rooms")
+    assert f'href="{menu_chat}"' in page
+    assert mentor.display_name in client.get(menu_chat).content.decode()
