@@ -63,6 +63,12 @@ def pending_hours_count() -> int:
     return HoursEntry.objects.pending().count()
 
 
+def pending_hours() -> tuple[int, int]:
+    """(entries, minutes) of hours waiting for approval: one query."""
+    totals = HoursEntry.objects.pending().aggregate(entries=Count("id"), minutes=Sum("minutes"))
+    return totals["entries"], totals["minutes"] or 0
+
+
 def expiring_dbs_checks(*, today: date | None = None, days: int = EXPIRY_DAYS):
     """DBS checks whose re-check falls in the next ``days`` days with no newer check.
 
