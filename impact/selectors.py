@@ -58,11 +58,6 @@ def missed_twice_in_a_row_count() -> int:
     return len(mentoring_selectors.missed_twice_in_a_row())
 
 
-def pending_hours_count() -> int:
-    """One query."""
-    return HoursEntry.objects.pending().count()
-
-
 def pending_hours() -> tuple[int, int]:
     """(entries, minutes) of hours waiting for approval: one query."""
     totals = HoursEntry.objects.pending().aggregate(entries=Count("id"), minutes=Sum("minutes"))
