@@ -40,7 +40,7 @@ def _entries():
         ctx = re.search(r'^msgctxt "(.*)"$', block, re.M)
         mid = re.search(r'^msgid "(.*)"$', block, re.M)
         mstr = re.search(r'^msgstr "(.*)"$', block, re.M)
-        if mid and mid.group(1):
+        if mid and mid.group(1) and mstr:  # (plural entries are checked by hand)
             unescape = lambda s: s.replace('\\"', '"').replace("\\n", "\n")  # noqa: E731
             yield (
                 ctx.group(1) if ctx else None,
