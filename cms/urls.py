@@ -7,6 +7,7 @@ app_name = "cms"
 urlpatterns = [
     path("ping/", views.ping, name="ping"),
     path("search/", views.search, name="search"),
+    path("glossary/", views.glossary_page, name="glossary"),
     path("events.ics", views.events_ics, name="events_ics"),
     path("events/<int:page_id>/event.ics", views.event_ics, name="event_ics"),
     path("events/<int:page_id>/register/", views.event_register, name="event_register"),

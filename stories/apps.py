@@ -9,7 +9,7 @@ class StoriesConfig(AppConfig):
     def nav_items(self, user):
         from accounts.hooks import NavItem
 
-        if not user.is_authenticated or not user.roles:
+        if not user.is_authenticated:
             return []
         return [NavItem(_("Share your story"), "/stories/share/", 70)]
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import audit
 from accounts.forms import show_service_errors
+from accounts.links import public_url, webcal_url
 from accounts.roles import Role
 from volunteering import selectors, services
 from volunteering.calendar import shifts_calendar
@@ -296,12 +297,16 @@ def calendar_settings(request):
             messages.success(request, _("Here is your new calendar address."))
         return redirect("volunteering:calendar")
     feed = services.calendar_feed_of(request.user)
-    url = (
-        request.build_absolute_uri(reverse("volunteering:calendar_feed", args=[feed.token]))
-        if feed
-        else ""
+    path = reverse("volunteering:calendar_feed", args=[feed.token]) if feed else ""
+    return render(
+        request,
+        "volunteering/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": public_url(path) if feed else "",
+            "webcal": webcal_url(path) if feed else "",
+        },
     )
-    return render(request, "volunteering/calendar.html", {"feed": feed, "feed_url": url})
 
 
 @login_not_required
