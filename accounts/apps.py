@@ -13,6 +13,11 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import receivers  # noqa: F401 - connects the log-in signal receivers
 
+    def personal_data(self, user):
+        from accounts.personal_data import account_sections
+
+        return account_sections(user)
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

@@ -12,15 +12,15 @@ from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.hooks import personal_data
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
 from accounts.roles import STAFF_ROLES, Role
 
@@ -137,73 +137,17 @@ def update_profile(
 # --- My data ------------------------------------------------------------------------------------
 
 
-def _personal_models() -> list[tuple[type[models.Model], list[str]]]:
-    """Every model with a link to a person, and the names of the links that make a row theirs.
-
-    Found by walking the models, so a new model is exported without anyone remembering to add it.
-    A link can also mean "decided by" or "recorded by" (a coordinator's name on a volunteer's
-    record): a model names the links that mean ownership in ``personal_data_links``, so a
-    coordinator's download holds their own records, not the people they looked after.
-    A model opts out with ``personal_data_export = False`` (the audit trail, safeguarding records:
-    the organisation's records about its duty of care, disclosed on request by a person, not here).
-    """
-    found = []
-    for model in apps.get_models():
-        if model is User or not getattr(model, "personal_data_export", True):
-            continue
-        links = [
-            field.name
-            for field in model._meta.get_fields()
-            if isinstance(field, models.ForeignKey | models.OneToOneField)
-            and field.related_model is User
-            and field.concrete
-        ]
-        owned = getattr(model, "personal_data_links", None)
-        if owned is not None:
-            links = [name for name in links if name in owned]
-        if links:
-            found.append((model, links))
-    return found
-
-
-# Secrets of log-in machinery: never written into a download.
-_NEVER_EXPORTED = {("mfa", "data"), ("usersessions", "session_key"), ("sessions", "session_key")}
-
-
-def _exportable(obj: models.Model, field: models.Field) -> Any:
-    value = field.value_from_object(obj)
-    if isinstance(field, models.FileField):
-        return getattr(value, "name", value) or ""
-    return value
-
-
 def export_personal_data(*, user: User) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "pronouns": user.pronouns,
-            "joined": user.date_joined,
-            "last_login": user.last_login,
-            "roles": sorted(user.roles),
-        }
-    }
-    for model, links in _personal_models():
-        query = models.Q()
-        for link in links:
-            query |= models.Q(**{link: user})
-        rows = []
-        for obj in model._default_manager.filter(query).order_by("pk"):
-            rows.append(
-                {
-                    field.name: _exportable(obj, field)
-                    for field in obj._meta.concrete_fields
-                    if (model._meta.app_label, field.name) not in _NEVER_EXPORTED
-                    and field.name != "password"
-                }
-            )
-        if rows:
-            data[model._meta.label] = rows
+    """The person's own data, as each app declares it (accounts/personal_data.py).
+
+    Only what an app's ``personal_data`` hook names is in it; nothing is found by walking models.
+    """
+    data: dict[str, Any] = {}
+    for section in personal_data(user):
+        if section.key in data:
+            raise ValueError(f"Two apps export a section called {section.key!r}.")
+        data[section.key] = section.rows
+    data["account"] = data["account"][0]
     audit.record(actor=user, action="data.exported", target=user, subject=user)
     return data
 
