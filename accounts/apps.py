@@ -3,7 +3,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.hooks import NavItem
-from accounts.roles import Role
 
 
 class AccountsConfig(AppConfig):
@@ -19,12 +18,14 @@ class AccountsConfig(AppConfig):
         return account_sections(user)
 
     def nav_items(self, user):
+        from accounts.permissions import can_manage_roles
+
         if not user.is_authenticated:
             return []
         items = [
             NavItem(_("Today"), reverse("accounts:today"), order=0),
             NavItem(_("My profile"), reverse("accounts:profile"), order=90),
         ]
-        if user.has_role(Role.COORDINATOR, Role.ADMIN):
+        if can_manage_roles(user):
             items.append(NavItem(_("People and roles"), reverse("accounts:people"), order=80))
         return items

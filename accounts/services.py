@@ -22,39 +22,72 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.hooks import personal_data
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
+from accounts.permissions import (
+    ADMIN_GRANTED_ROLES,
+    can_manage_roles,
+    why_role_change_refused,
+)
 from accounts.roles import STAFF_ROLES, Role
 
 
-def can_manage_roles(user: User) -> bool:
-    return user.has_role(Role.COORDINATOR, Role.ADMIN)
+def _check_role_change(*, user: User, role: str, by: User) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("That is not a role here."))
+    refusal = why_role_change_refused(by=by, user=user, role=role)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _audit_role_change(*, user: User, role: str, by: User, action: str) -> None:
+    audit.record(actor=by, action=action, target=user, subject=user, summary=role)
+    if role in ADMIN_GRANTED_ROLES:
+        # TODO(notifications): tell every safeguarding lead (and the admins) that ``by`` gave or
+        # took away ``role`` for ``user``, through the notifications app once it lands, e.g.
+        # notifications.services.tell_role_holders(role=Role.SAFEGUARDING_LEAD, ...) on commit.
+        pass
 
 
 @transaction.atomic
 def grant_role(*, user: User, role: str, by: User) -> None:
-    """Give ``user`` the ``role``. Coordinators grant every role but admin; admins grant all."""
-    if role not in Role.values:
-        raise ValidationError(_("That is not a role here."))
-    if not can_manage_roles(by) or (role == Role.ADMIN and not by.has_role(Role.ADMIN)):
-        raise PermissionDenied
+    """Give ``user`` the ``role`` (accounts.permissions.why_role_change_refused says who may).
+
+    Raises PermissionDenied with a plain reason when ``by`` may not; audited as role.granted.
+    """
+    _check_role_change(user=user, role=role, by=by)
     group, _created = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
+    user._role_change_audited = True  # accounts.receivers audits changes made anywhere else
+    try:
+        user.groups.add(group)
+    finally:
+        del user._role_change_audited
     if role == Role.ADMIN:
         User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     user.forget_roles()
-    audit.record(actor=by, action="role.granted", target=user, subject=user, summary=role)
+    _audit_role_change(user=user, role=role, by=by, action="role.granted")
 
 
 @transaction.atomic
 def revoke_role(*, user: User, role: str, by: User) -> None:
-    if role not in Role.values:
-        raise ValidationError(_("That is not a role here."))
-    if not can_manage_roles(by) or (role == Role.ADMIN and not by.has_role(Role.ADMIN)):
-        raise PermissionDenied
-    user.groups.remove(*Group.objects.filter(name=role))
+    _check_role_change(user=user, role=role, by=by)
+    user._role_change_audited = True
+    try:
+        user.groups.remove(*Group.objects.filter(name=role))
+    finally:
+        del user._role_change_audited
     if role == Role.ADMIN:
         User.objects.filter(pk=user.pk).update(is_staff=False, is_superuser=False)
     user.forget_roles()
-    audit.record(actor=by, action="role.revoked", target=user, subject=user, summary=role)
+    _audit_role_change(user=user, role=role, by=by, action="role.revoked")
+
+
+@transaction.atomic
+def set_roles(*, user: User, roles: set[str], by: User) -> None:
+    """Make ``user``'s roles exactly ``roles``: all the changes, or none of them."""
+    current = set(user.roles)
+    for role in sorted(roles - current):
+        grant_role(user=user, role=role, by=by)
+    for role in sorted(current - roles):
+        revoke_role(user=user, role=role, by=by)
 
 
 def profile_for(user: User) -> Profile:
@@ -106,7 +139,7 @@ def update_profile(
     **fields: Any,
 ) -> Profile:
     """Change a profile. Lived experience needs the person's consent on record."""
-    if by.pk != user.pk and not by.has_role(Role.COORDINATOR, Role.ADMIN):
+    if by.pk != user.pk and not can_manage_roles(by):
         raise PermissionDenied
     if display_name is not None or pronouns is not None:
         if display_name is not None:

@@ -25,7 +25,7 @@ from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm, show_service_errors
 from accounts.hooks import attention_items, today_cards
 from accounts.models import ConsentPurpose, User
-from accounts.permissions import access_person_for_roles
+from accounts.permissions import access_person_for_roles, can_manage_roles
 from accounts.roles import ROLE_DESCRIPTIONS, Role
 
 
@@ -132,7 +132,7 @@ def delete_account(request):
 
 
 def people(request):
-    if not request.user.has_role(Role.COORDINATOR, Role.ADMIN):
+    if not can_manage_roles(request.user):
         raise Http404
     query = (request.GET.get("q") or "").strip()[:100]
     people = User.objects.filter(is_active=True).prefetch_related(
@@ -156,14 +156,11 @@ def person_roles(request, pk: int):
     person = access_person_for_roles(request.user, pk)
     form = RolesForm(request.POST or None, initial={"roles": sorted(person.roles)})
     if request.method == "POST" and form.is_valid():
-        wanted = set(form.cleaned_data["roles"])
         try:
-            for role in wanted - person.roles:
-                services.grant_role(user=person, role=role, by=request.user)
-            for role in person.roles - wanted:
-                services.revoke_role(user=person, role=role, by=request.user)
-        except PermissionDenied:
-            form.add_error(None, _("Only an admin can give or take away the admin role."))
+            services.set_roles(user=person, roles=set(form.cleaned_data["roles"]), by=request.user)
+        except PermissionDenied as refusal:
+            person.forget_roles()
+            form.add_error(None, str(refusal) or _("You cannot make that change."))
         else:
             messages.success(request, _("Roles saved for %(name)s.") % {"name": person})
             return redirect("accounts:people")
