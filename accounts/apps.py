@@ -10,7 +10,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        from django.urls import register_converter
+
         from accounts import receivers  # noqa: F401 - connects the log-in signal receivers
+        from accounts.inputs import IdConverter
+
+        # Every app's addresses take ids as <id:pk>: a 30-digit id is a 404, not a server error.
+        register_converter(IdConverter, "id")
 
     def personal_data(self, user):
         from accounts.personal_data import account_sections

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.hooks import personal_data
+from accounts.inputs import NAME_REFUSED, has_unsafe_characters
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
 from accounts.permissions import (
     ADMIN_GRANTED_ROLES,
@@ -145,8 +146,12 @@ def update_profile(
         if display_name is not None:
             if not display_name.strip():
                 raise ValidationError({"display_name": _("Please give a name others can see.")})
+            if has_unsafe_characters(display_name):
+                raise ValidationError({"display_name": NAME_REFUSED})
             user.display_name = display_name.strip()[:60]
         if pronouns is not None:
+            if has_unsafe_characters(pronouns):
+                raise ValidationError({"pronouns": NAME_REFUSED})
             user.pronouns = pronouns.strip()[:30]
         user.save(update_fields=["display_name", "pronouns"])
     profile = profile_for(user)
