@@ -16,3 +16,16 @@ class AdminContentSecurityPolicyMiddleware:
         if request.path.startswith("/admin/") and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.ADMIN_CONTENT_SECURITY_POLICY
         return response
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the site never uses (camera, microphone, location, payment…)
+    on every response, static files and error pages included: first in MIDDLEWARE for that."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
