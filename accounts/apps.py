@@ -3,7 +3,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.hooks import NavItem, TodayCard
-from accounts.roles import Role
 
 # What a person who joined on their own can do first. Pages are named by URL name only, so
 # accounts imports none of the apps that own them; a page that is not installed is left out.
@@ -33,16 +32,29 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        from django.urls import register_converter
+
         from accounts import receivers  # noqa: F401 - connects the log-in signal receivers
+        from accounts.inputs import IdConverter
+
+        # Every app's addresses take ids as <id:pk>: a 30-digit id is a 404, not a server error.
+        register_converter(IdConverter, "id")
+
+    def personal_data(self, user):
+        from accounts.personal_data import account_sections
+
+        return account_sections(user)
 
     def nav_items(self, user):
+        from accounts.permissions import can_manage_roles
+
         if not user.is_authenticated:
             return []
         items = [
             NavItem(_("Today"), reverse("accounts:today"), order=0),
             NavItem(_("My profile"), reverse("accounts:profile"), order=90),
         ]
-        if user.has_role(Role.COORDINATOR, Role.ADMIN):
+        if can_manage_roles(user):
             items.append(NavItem(_("People and roles"), reverse("accounts:people"), order=80))
         return items
 

@@ -65,3 +65,8 @@ class ChatConfig(AppConfig):
         from chat.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from chat.personal_data import sections
+
+        return sections(user)

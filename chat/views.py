@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import show_service_errors
+from accounts.inputs import parse_id
 from accounts.models import User
 from chat import forms, selectors, services
 from chat.models import (
@@ -39,10 +40,8 @@ from chat.permissions import (
 
 
 def _int(value, default: int = 0) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return default
+    # An id or a cursor: plain digits that fit a database id (accounts.inputs), else ``default``.
+    return parse_id(value) or default
 
 
 @require_GET

@@ -65,3 +65,8 @@ class CmsConfig(AppConfig):
         from cms.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from cms.personal_data import sections
+
+        return sections(user)

@@ -43,3 +43,16 @@ class PolicyMiddleware:
         if not allows_role_gate(match.view_name if match else "", request.user):
             raise Http404
         return None
+
+
+class PermissionsPolicyMiddleware:
+    """Switch off browser features the site never uses (camera, microphone, location, payment…)
+    on every response, static files and error pages included: first in MIDDLEWARE for that."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

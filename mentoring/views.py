@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, inputs
 from accounts.forms import show_service_errors
 from accounts.links import public_url, webcal_url
 from accounts.models import User
@@ -205,9 +205,8 @@ def suggestions(request, pk: int):
 def do_not_match(request, pk: int):
     require_coordinator(request.user)
     referral = access_referral(request.user, pk)
-    chosen = request.POST.get("mentor", "")
     mentors = User.objects.filter(
-        groups__name=Role.PEER_MENTOR, pk=int(chosen) if chosen.isdigit() else None
+        groups__name=Role.PEER_MENTOR, pk=inputs.parse_id(request.POST.get("mentor"))
     )
     form = forms.DoNotMatchForm(request.POST, mentors=mentors)
     if form.is_valid():

@@ -45,3 +45,8 @@ class StoriesConfig(AppConfig):
         from stories.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from stories.personal_data import sections
+
+        return sections(user)

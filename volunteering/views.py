@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, inputs
 from accounts.forms import show_service_errors
 from accounts.links import public_url, webcal_url
 from accounts.roles import Role
@@ -514,19 +514,20 @@ def risk_assessment(request, pk: int):
     return render(request, "volunteering/risk_assessment.html", {"assessment": assessment})
 
 
-def _week_start(raw: str | None) -> date:
-    today = timezone.localdate()
-    try:
-        chosen = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        chosen = today
+def _week_start(chosen: date) -> date:
     return chosen - timedelta(days=chosen.weekday())
 
 
 def rota(request):
     """The week's shifts, one day under another so it reads on a phone."""
     require_coordinator(request.user)
-    start = _week_start(request.GET.get("week"))
+    raw = request.GET.get("week")
+    chosen = inputs.parse_date(raw)
+    if raw and chosen is None:
+        messages.error(
+            request, _("We can only show weeks between 1900 and 2100: here is this week.")
+        )
+    start = _week_start(chosen or timezone.localdate())
     return render(
         request,
         "volunteering/rota.html",
