@@ -88,3 +88,12 @@ def _close_worker_connections(request):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
         )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The word filters' figures (tests/chat/test_filters.py), whenever that test ran."""
+    from tests.chat import test_filters
+    from tests.chat.filter_corpus import figures_line
+
+    if test_filters.FIGURES:
+        terminalreporter.write_line(figures_line(test_filters.FIGURES))
