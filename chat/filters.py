@@ -315,8 +315,10 @@ _URL = re.compile(
     r"(?:https?://|www\.|\b[\w-]+(?:\.|\(dot\)| dot )" + _TLD + r"\b(?:\.\w+)?(?:/\S*)?|"
     r"\b(?:bit\.ly|t\.me|linktr\.ee|wa\.me)/)"
 )
-_SAFE_SITES = re.compile(r"\b(?:ukna\.org|alcoholics-anonymous\.org\.uk|samaritans\.org|nhs\.uk|"
-                         r"talktofrank\.com|gov\.uk|smartrecovery\.org\.uk)\b")  # fmt: skip
+_SAFE_SITES = re.compile(
+    r"(?:https?://)?(?:[\w-]+\.)*(?:ukna\.org|alcoholics-anonymous\.org\.uk|samaritans\.org|"
+    r"nhs\.uk|talktofrank\.com|gov\.uk|smartrecovery\.org\.uk)\b(?:/\S*)?"
+)
 _PLATFORM = r"(?:insta|instagram|ig|snap|snapchat|sc|tiktok|telegram|tele|wickr|kik|discord|" \
     r"whatsapp|whats app|wa|signal|facebook|fb|twitter|x)"  # fmt: skip
 _HANDLE_WORDS = [

@@ -20,6 +20,7 @@ from accounts.forms import show_service_errors
 from accounts.models import User
 from chat import forms, selectors, services
 from chat.models import (
+    BlockedAttempt,
     Membership,
     Message,
     MessageState,
@@ -245,6 +246,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         latest = sanctions.get(m.user_id, [None])[0]
         ladder[m.user_id] = services.next_sanction_after(latest.level if latest else None)
     log = ModerationAction.objects.filter(room=room_obj).select_related("actor", "subject")[:50]
+    blocked = BlockedAttempt.objects.filter(room=room_obj).select_related("author")[:50]
     return render(
         request,
         "chat/moderate.html",
@@ -253,6 +255,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "queue": queue,
             "members": [(m, sanctions.get(m.user_id, []), ladder[m.user_id]) for m in members],
             "log": log,
+            "blocked": blocked,
+            "keep_days": getattr(settings, "CHAT_BLOCKED_KEEP_DAYS", 90),
             "raised_hands": [m for m in members if m.hand_raised_at],
             "settings_form": forms.RoomSettingsForm(
                 initial={

@@ -40,6 +40,7 @@ from chat.services.posting import (
     mark_read,
     messages_after,
     post_message,
+    purge_blocked_attempts,
     save_word_filter,
 )
 from chat.services.rooms import (
@@ -69,6 +70,7 @@ __all__ = [
     "save_word_filter",
     "delete_word_filter",
     "post_message",
+    "purge_blocked_attempts",
     "edit_message",
     "delete_own_message",
     "mark_read",

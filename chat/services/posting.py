@@ -17,6 +17,7 @@ from accounts.models import User
 from chat import filters
 from chat.models import (
     MAX_BODY,
+    BlockedAttempt,
     FilterAction,
     MemberRole,
     Membership,
@@ -356,7 +357,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     verdict = filters.check(body, active_filters(), _support_numbers())
     notices: list[str] = []
     if verdict.block:
-        _log(room=room, actor=None, action="message.blocked", subject=author, reason="word list")
+        _keep_blocked(room=room, author=author, body=body, verdict=verdict)
         membership.save(update_fields=["tokens", "tokens_at"])
         return ChatError(
             "blocked",
@@ -404,6 +405,20 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     if verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
     return PostResult(message=message, notices=notices, events=events)
+
+
+def _keep_blocked(*, room: Room, author: User, body: str, verdict: filters.Verdict) -> None:
+    """Keep a refused message for the room's moderators (the words, and which rule)."""
+    rule = ", ".join(verdict.rules)[:200] or "word list"
+    BlockedAttempt.objects.create(room=room, author=author, body=body, rule=rule)
+    _log(room=room, actor=None, action="message.blocked", subject=author, reason=rule)
+
+
+def purge_blocked_attempts(*, now) -> int:
+    """Delete blocked messages older than CHAT_BLOCKED_KEEP_DAYS (they hold what people wrote)."""
+    keep = timedelta(days=getattr(settings, "CHAT_BLOCKED_KEEP_DAYS", 90))
+    deleted, _rows = BlockedAttempt.objects.filter(created_at__lt=now - keep).delete()
+    return deleted
 
 
 def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]:
@@ -471,10 +486,18 @@ def _alert_safeguarding_leads(*, room: Room, message: Message) -> None:
 # --- Own messages -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def edit_message(*, message: Message, by: User, body: str) -> Message:
     """The author changes their message within CHAT_EDIT_SECONDS; the old text is kept."""
     body = _clean_body(body)
+    result = _edit(message=message, by=by, body=body)
+    if isinstance(result, ChatError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def _edit(*, message: Message, by: User, body: str) -> Message | ChatError:
+    # A refusal is returned, not raised, so the blocked attempt it keeps is committed.
     message = (
         Message.objects.select_for_update(of=("self",)).select_related("author").get(pk=message.pk)
     )
@@ -490,7 +513,8 @@ def edit_message(*, message: Message, by: User, body: str) -> Message:
         raise ChatError("read_only", _("This room is read-only."))
     verdict = filters.check(body, active_filters(), _support_numbers())
     if verdict.block:
-        raise ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
+        _keep_blocked(room=room, author=by, body=body, verdict=verdict)
+        return ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
     MessageRevision.objects.create(message=message, body=message.body)
     was_visible = message.state == MessageState.VISIBLE
     message.body, message.edited_at = body, timezone.now()
