@@ -6,6 +6,8 @@ room.js upgrades it to live chat over the websocket.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,7 +80,9 @@ def _history(membership: Membership, user: User, *, before: int = 0, after: int 
 
 def room(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access_room(request.user, pk)
-    form = forms.PostForm(request.POST or None)
+    # A fresh client id with every page: sending the same form twice (a double tap, the back
+    # button) stores the message once.
+    form = forms.PostForm(request.POST or None, initial={"client_id": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         try:
             result = services.post_message(

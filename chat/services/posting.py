@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, F, Max, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -142,7 +144,7 @@ def _take_token(membership: Membership, now) -> float | None:
 
 def _clean_body(body) -> str:
     if not isinstance(body, str):
-        raise ChatError("invalid", _("A message must be text."))
+        raise ChatError("malformed", _("A message must be text."))
     body = body.replace("\x00", "").strip()
     if not body:
         raise ChatError("empty", _("Please write something first."))
@@ -317,7 +319,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     if membership.retried_id:
         existing = Message.objects.get(pk=membership.retried_id)
         if existing.room_id != room_id:
-            return ChatError("invalid", _("That message id was used in another room."))
+            return ChatError("malformed", _("That message id was used in another room."))
         return PostResult(message=existing, duplicate=True)
     now = timezone.now()
     moderator = membership.is_moderator
@@ -540,8 +542,24 @@ def delete_own_message(*, message: Message, by: User) -> None:
 
 
 def mark_read(*, membership: Membership, up_to: int) -> None:
-    """Move the read position forward (never back). One query."""
-    Membership.objects.filter(pk=membership.pk, last_read_id__lt=up_to).update(last_read_id=up_to)
+    """Move the read position forward (never back), to ``up_to`` or the room's newest message
+    if that is lower (a position past the newest would hide the next messages from the unread
+    count). One query."""
+    newest = (
+        Message.objects.filter(room_id=membership.room_id)
+        .order_by()
+        .values("room_id")
+        .annotate(top=Max("id"))
+        .values("top")
+    )
+    big = BigIntegerField()
+    target = Least(
+        Value(min(up_to, 2**63 - 1), output_field=big),
+        Coalesce(Subquery(newest, output_field=big), Value(0, output_field=big)),
+    )
+    Membership.objects.filter(pk=membership.pk).update(
+        last_read_id=Greatest(F("last_read_id"), target)
+    )
 
 
 def latest_visible_id(room_id: int) -> int:
