@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/floor/", views.floor, name="floor"),
     path("<int:pk>/break/", views.take_break, name="take_break"),
     path("<int:pk>/break/end/", views.end_break, name="end_break"),
+    path("join-requests/<int:pk>/decide/", views.decide_join, name="decide_join"),
     path("messages/<int:pk>/edit/", views.edit_message, name="edit"),
     path("messages/<int:pk>/delete/", views.delete_message, name="delete"),
     path("messages/<int:pk>/report/", views.report_message, name="report"),
