@@ -21,6 +21,7 @@ urlpatterns = [
     path("<id:pk>/floor/", views.floor, name="floor"),
     path("<id:pk>/break/", views.take_break, name="take_break"),
     path("<id:pk>/break/end/", views.end_break, name="end_break"),
+    path("join-requests/<id:pk>/decide/", views.decide_join, name="decide_join"),
     path("messages/<id:pk>/edit/", views.edit_message, name="edit"),
     path("messages/<id:pk>/delete/", views.delete_message, name="delete"),
     path("messages/<id:pk>/report/", views.report_message, name="report"),
