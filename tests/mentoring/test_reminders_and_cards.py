@@ -31,8 +31,10 @@ def test_reminder_goes_to_both_once(meeting):
         meeting.match.mentor_id,
         meeting.match.mentee_id,
     }
-    assert reminders().get(recipient=meeting.match.mentee).key.startswith(
-        f"meeting:{meeting.pk}:day_before:"
+    assert (
+        reminders()
+        .get(recipient=meeting.match.mentee)
+        .key.startswith(f"meeting:{meeting.pk}:day_before:")
     )
 
 
