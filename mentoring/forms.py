@@ -98,7 +98,7 @@ class CoordinatorReferralForm(ReferralForm):
             number = phonenumbers.parse(typed, "GB")
         except phonenumbers.NumberParseException:
             number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        if number is None or not phonenumbers.is_possible_number(number):
             raise forms.ValidationError(_("Please check the number, such as 07700 900123."))
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
