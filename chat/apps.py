@@ -7,7 +7,7 @@ class ChatConfig(AppConfig):
     verbose_name = _("Group chat")
 
     def ready(self) -> None:
-        from chat import receivers
+        from chat import notices, receivers  # noqa: F401 - notices declares what chat tells people
         from mentoring import signals
 
         signals.match_activated.connect(receivers.on_match_activated, dispatch_uid="chat.pair")

@@ -13,7 +13,7 @@ class CmsConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
-        from cms import signals
+        from cms import notices, signals  # noqa: F401 - notices declares what the site tells people
 
         signals.connect()
         # Pillow only warns about decompression bombs: make the warning an error, at our limit.

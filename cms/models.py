@@ -405,7 +405,6 @@ class EventRegistration(models.Model):
     status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from cms.models import EventPage, EventRegistration, PageCacheGeneration, RegistrationStatus
 from cms.permissions import may_register
+from notifications import notify
 
 
 class RegistrationError(Exception):
@@ -48,7 +50,6 @@ def register_for_event(*, event: EventPage, user) -> EventRegistration:
             registration = EventRegistration(event=event, user=user)
         registration.status = status
         registration.created_at = timezone.now()  # back of the queue after a cancellation
-        registration.reminded_at = None
         registration.save()
         audit.record(
             actor=user,
@@ -82,11 +83,26 @@ def cancel_registration(*, event: EventPage, user) -> EventRegistration | None:
         )
         if had_place and event.start > timezone.now():
             promoted = _promote_from_waiting_list(event)
-    if promoted is not None:
-        from cms.tasks import send_place_offered
-
-        transaction.on_commit(lambda: send_place_offered.enqueue(registration_id=promoted.pk))
+        if promoted is not None:
+            notify(
+                to=promoted.user,
+                kind="cms.event_place",
+                key=f"event:{event.pk}:place:{promoted.created_at:%Y%m%d%H%M%S%f}",
+                context=_event_words(event),
+            )
     return registration
+
+
+def _event_words(event: EventPage) -> dict[str, str]:
+    path = event.get_url() or "/events/"
+    if not path.startswith("/"):  # a page of another site's root: its full URL
+        path = "/events/"
+    return {
+        "url": path,
+        "title": event.title,
+        "when": date_format(timezone.localtime(event.start), "l j F, H:i"),
+        "where": _("online") if event.online else event.place,
+    }
 
 
 def _promote_from_waiting_list(event: EventPage) -> EventRegistration | None:
@@ -115,26 +131,29 @@ def _promote_from_waiting_list(event: EventPage) -> EventRegistration | None:
 
 
 def enqueue_event_reminders(*, now) -> int:
-    """Queue a reminder for everyone with a place at an event tomorrow (local date).
-
-    Safe to run twice a day: the task sends only to a registration not yet reminded.
-    """
-    from cms.tasks import send_event_reminder
-
+    """Remind everyone with a place at an event tomorrow (local date). Safe to run twice a day:
+    the reminder is a notice keyed on the event and its start, told once per person."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
-    ids = list(
+    registrations = list(
         EventRegistration.objects.filter(
             status=RegistrationStatus.REGISTERED,
-            reminded_at__isnull=True,
             event__live=True,
             event__start__date=tomorrow,
-        ).values_list("pk", flat=True)
+        ).select_related("event", "user")
     )
-    for registration_id in ids:
-        transaction.on_commit(
-            lambda pk=registration_id: send_event_reminder.enqueue(registration_id=pk)
-        )
-    return len(ids)
+    told = 0
+    with transaction.atomic():
+        for registration in registrations:
+            event = registration.event
+            told += len(
+                notify(
+                    to=registration.user,
+                    kind="cms.event_reminder",
+                    key=f"event:{event.pk}:day_before:{event.start:%Y%m%d%H%M}",
+                    context=_event_words(event),
+                )
+            )
+    return told
 
 
 def invalidate_page_cache() -> None:

@@ -10,6 +10,9 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
 
+    def ready(self):
+        from mentoring import notices  # noqa: F401 - declares what mentoring tells people
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

@@ -76,12 +76,32 @@ class CoordinatorReferralForm(ReferralForm):
         label=_("E-mail address of the person"),
         help_text=_("They need an account on Alongside first."),
     )
+    phone = forms.CharField(
+        label=_("Mobile number (if they want text messages)"),
+        max_length=20,
+        required=False,
+        help_text=_("We only text it after they say it is theirs."),
+    )
     risk = forms.CharField(
         label=_("Risk information (coordinators only)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    field_order = ["email"]
+    field_order = ["email", "contact_preference", "phone"]
+
+    def clean_phone(self) -> str:
+        import phonenumbers
+
+        typed = self.cleaned_data["phone"].strip()
+        if not typed:
+            return ""
+        try:
+            number = phonenumbers.parse(typed, "GB")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_possible_number(number):
+            raise forms.ValidationError(_("Please check the number, such as 07700 900123."))
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].strip().lower()

@@ -28,7 +28,6 @@ from mentoring.choices import (
     Need,
     PauseReason,
     ReferralStatus,
-    ReminderKind,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -283,25 +282,6 @@ class Meeting(models.Model):
     def where(self) -> str:
         kind = self.get_place_kind_display()
         return f"{kind}: {self.place}" if self.place else str(kind)
-
-
-class Reminder(models.Model):
-    """A reminder sent about a meeting: in-app (shown on Today) and by e-mail. One per kind."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="reminders")
-    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=ReminderKind.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "person", "kind"], name="one_reminder_per_kind"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Reminder #{self.pk}"
 
 
 class MeetingNote(models.Model):

@@ -9,8 +9,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,6 +49,8 @@ from mentoring.models import (
     new_feed_token,
 )
 from mentoring.permissions import MENTOR_WORKING, is_coordinator
+from notifications import notify
+from notifications.services import record_contact_preference, resolve, resolve_for_everyone
 
 TOP = 5
 # Suggestions a coordinator can choose from: the top five, and the next ones for an override.
@@ -69,14 +72,16 @@ REFERRAL_FIELDS = {
 DEFAULT_SHARED = [SharedItem.NEEDS, SharedItem.AVAILABILITY, SharedItem.AREA, SharedItem.GOALS]
 
 
-def _email_on_commit(user: User, subject: str, body: str) -> None:
-    if not user.email:
-        return
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[user.email]
-        )
-    )
+def when_words(moment: datetime) -> str:
+    """A time as people say it, in the site's time zone: "Tuesday 3 March, 14:00"."""
+    return date_filter(timezone.localtime(moment), "l j F, H:i")
+
+
+def _coordinators(*, besides: User | None = None) -> list[User]:
+    people = User.objects.filter(is_active=True, groups__name=Role.COORDINATOR).distinct()
+    if besides is not None:
+        people = people.exclude(pk=besides.pk)
+    return list(people)
 
 
 def _send_on_commit(signal, match: Match, **extra) -> None:
@@ -93,10 +98,12 @@ def _require_coordinator(by: User) -> None:
 
 
 @transaction.atomic
-def refer(*, person: User, by: User, **fields) -> Referral:
+def refer(*, person: User, by: User, phone: str = "", **fields) -> Referral:
     """Refer ``person`` for a mentor. Coordinators refer anyone; anyone may refer themselves.
 
-    A person has one referral waiting at a time.
+    A person has one referral waiting at a time. Their contact route ("text message", "through a
+    worker", with ``phone`` when given) is how Alongside tells them things from the first notice;
+    they are told what happens next, and the coordinators that a referral is waiting.
     """
     if by.pk != person.pk:
         _require_coordinator(by)
@@ -120,6 +127,30 @@ def refer(*, person: User, by: User, **fields) -> Referral:
         action="referral.self" if by.pk == person.pk else "referral.made",
         target=referral,
         subject=person,
+    )
+    record_contact_preference(
+        user=person, preference=referral.contact_preference, by=by, phone=phone
+    )
+    self_referral = by.pk == person.pk
+    notify(
+        to=person,
+        kind="mentoring.referred",
+        key=f"referral:{referral.pk}",
+        context={
+            "url": reverse("mentoring:referral", args=[referral.pk]),
+            "self_referral": self_referral,
+            "referred_by": "" if self_referral else by.display_name,
+        },
+    )
+    notify(
+        to=_coordinators(besides=by),
+        kind="mentoring.referral_received",
+        key=f"referral:{referral.pk}",
+        context={
+            "url": reverse("mentoring:suggestions", args=[referral.pk]),
+            "referred_by": _("Someone, for themselves") if self_referral else by.display_name,
+            "day": date_filter(timezone.localtime(referral.created_at), "j F"),
+        },
     )
     return referral
 
@@ -237,10 +268,14 @@ def propose_match(
     referral.status = ReferralStatus.MATCHING
     referral.save(update_fields=["status"])
     audit.record(actor=by, action="match.proposed", target=match, subject=referral.person)
-    _email_on_commit(
-        mentor,
-        _("Someone could use your support"),
-        _("A coordinator has suggested you as a mentor. Log in to answer."),
+    notify(
+        to=mentor,
+        kind="mentoring.match_proposed",
+        key=f"match:{match.pk}",
+        context={
+            "url": reverse("mentoring:match", args=[match.pk]),
+            "mentee_name": referral.person.display_name,
+        },
     )
     return match
 
@@ -271,11 +306,28 @@ def answer_proposal(*, match: Match, by: User, accept: bool) -> Match:
         target=match,
         subject=match.mentee,
     )
+    resolve(to=by, kind="mentoring.match_proposed", key=f"match:{match.pk}")
+    url = reverse("mentoring:match", args=[match.pk])
+    names = {"mentor_name": match.mentor.display_name, "mentee_name": match.mentee.display_name}
     if accept:
-        _email_on_commit(
-            match.mentee,
-            _("A mentor is ready to meet you"),
-            _("Log in to meet your mentor and say yes."),
+        notify(
+            to=match.mentee,
+            kind="mentoring.mentor_said_yes",
+            key=f"match:{match.pk}",
+            context={"url": url, **names},
+        )
+    if match.proposed_by_id and match.proposed_by_id != by.pk:
+        notify(
+            to=match.proposed_by,
+            kind="mentoring.proposal_answered",
+            key=f"match:{match.pk}",
+            context={
+                "url": url
+                if accept
+                else reverse("mentoring:suggestions", args=[match.referral_id]),
+                "accepted": accept,
+                **names,
+            },
         )
     return match
 
@@ -294,6 +346,16 @@ def agree_to_match(*, match: Match, by: User) -> Match:
     Referral.objects.filter(pk=match.referral_id).update(status=ReferralStatus.MATCHED)
     _event(match, by=by)
     audit.record(actor=by, action="match.activated", target=match, subject=match.mentee)
+    resolve(to=by, kind="mentoring.mentor_said_yes", key=f"match:{match.pk}")
+    notify(
+        to=match.mentor,
+        kind="mentoring.match_started",
+        key=f"match:{match.pk}",
+        context={
+            "url": reverse("mentoring:meeting_new", args=[match.pk]),
+            "mentee_name": match.mentee.display_name,
+        },
+    )
     _send_on_commit(signals.match_activated, match)
     return match
 
@@ -365,6 +427,9 @@ def end_match(
     )
     _event(match, by=by, reason=reason, note=match.end_note)
     audit.record(actor=by, action="match.ended", target=match, subject=match.mentee, summary=reason)
+    # A proposal withdrawn before it was answered no longer waits on anyone's Today.
+    for kind in ("mentoring.match_proposed", "mentoring.mentor_said_yes"):
+        resolve_for_everyone(kind=kind, key=f"match:{match.pk}")
     _send_on_commit(signals.match_ended, match, reason=reason)
     return match
 
@@ -409,7 +474,123 @@ def schedule_meeting(
         scheduled_by=by,
     )
     audit.record(actor=by, action="meeting.scheduled", target=meeting, subject=match.mentee)
+    notify(
+        to=_others_in(match, by),
+        kind="mentoring.meeting_planned",
+        key=f"meeting:{meeting.pk}",
+        context={
+            "url": reverse("mentoring:meeting", args=[meeting.pk]),
+            "when": when_words(meeting.starts_at),
+            "where": str(meeting.where),
+            "by_name": by.display_name,
+        },
+    )
     transaction.on_commit(lambda: enqueue_reminders(meeting))
+    return meeting
+
+
+def _others_in(match: Match, by: User) -> list[User]:
+    """The people of the match who did not do it themselves (both, when a coordinator did)."""
+    return [person for person in (match.mentor, match.mentee) if person.pk != by.pk]
+
+
+def _tell_meeting_changed(meeting: Meeting, *, by: User, change: str, was: datetime) -> None:
+    # Each move is news of its own; a cancellation happens once.
+    key = f"meeting:{meeting.pk}:cancelled"
+    if change == "moved":
+        key = f"meeting:{meeting.pk}:moved:{timezone.now():%Y%m%d%H%M%S%f}"
+    notify(
+        to=_others_in(meeting.match, by),
+        kind="mentoring.meeting_changed",
+        key=key,
+        context={
+            "url": reverse("mentoring:meeting", args=[meeting.pk]),
+            "change": change,
+            "when": when_words(meeting.starts_at),
+            "was": when_words(was),
+            "where": str(meeting.where),
+            "by_name": by.display_name,
+        },
+    )
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("match__mentor", "match__mentee")
+        .get(pk=meeting.pk)
+    )
+
+
+def can_cancel_meeting(meeting: Meeting, user: User) -> bool:
+    """The mentor, the mentee or a coordinator, while the meeting is planned and to come."""
+    match = meeting.match
+    allowed = is_coordinator(user) or (
+        user.pk in (match.mentor_id, match.mentee_id) and match.status in MENTOR_WORKING
+    )
+    return allowed and meeting.status == MeetingStatus.PLANNED
+
+
+@transaction.atomic
+def move_meeting(
+    *,
+    meeting: Meeting,
+    by: User,
+    starts_at: datetime,
+    place_kind: str | None = None,
+    place: str | None = None,
+    minutes: int | None = None,
+) -> Meeting:
+    """Move a planned meeting to another time (and place). The mentor or a coordinator; the
+    other person (both, when a coordinator moves it) is told, and reminders follow the new time."""
+    meeting = _locked_meeting(meeting)
+    _require_mentor_or_coordinator(meeting.match, by)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be moved."))
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be timezone-aware")
+    if starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("Please choose a time in the future.")})
+    if place_kind is not None and place_kind not in MeetingPlace.values:
+        raise ValidationError({"place_kind": _("Choose how you will meet.")})
+    was = meeting.starts_at
+    meeting.starts_at = starts_at
+    if place_kind is not None:
+        meeting.place_kind = place_kind
+    if place is not None:
+        meeting.place = place.strip()[:200]
+    if minutes is not None:
+        meeting.minutes = minutes
+    meeting.save(update_fields=["starts_at", "place_kind", "place", "minutes"])
+    audit.record(
+        actor=by,
+        action="meeting.moved",
+        target=meeting,
+        subject=meeting.match.mentee,
+        summary=f"{was:%Y-%m-%d %H:%M} -> {starts_at:%Y-%m-%d %H:%M}",
+    )
+    _tell_meeting_changed(meeting, by=by, change="moved", was=was)
+    transaction.on_commit(lambda: enqueue_reminders(meeting))
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by: User) -> Meeting:
+    """Call off a planned meeting. The mentor, the mentee or a coordinator; the other person
+    (both, when a coordinator cancels) is told. Cancelling twice changes nothing."""
+    meeting = _locked_meeting(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        return meeting
+    if not can_cancel_meeting(meeting, by):
+        if meeting.status != MeetingStatus.PLANNED and (
+            is_coordinator(by) or by.pk in (meeting.match.mentor_id, meeting.match.mentee_id)
+        ):
+            raise ValidationError(_("Only a planned meeting can be cancelled."))
+        raise PermissionDenied
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status"])
+    audit.record(actor=by, action="meeting.cancelled", target=meeting, subject=meeting.match.mentee)
+    _tell_meeting_changed(meeting, by=by, change="cancelled", was=meeting.starts_at)
     return meeting
 
 
@@ -427,6 +608,8 @@ def set_meeting_status(*, meeting: Meeting, by: User, status: str) -> Meeting:
     _require_mentor_or_coordinator(meeting.match, by)
     if status not in MeetingStatus.values:
         raise ValidationError(_("Choose what happened."))
+    if status == MeetingStatus.CANCELLED and meeting.status == MeetingStatus.PLANNED:
+        return cancel_meeting(meeting=meeting, by=by)  # the other person is told
     if status in (MeetingStatus.HELD, MeetingStatus.MISSED) and meeting.starts_at > timezone.now():
         raise ValidationError(_("This meeting has not happened yet."))
     meeting.status = status

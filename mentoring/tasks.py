@@ -1,50 +1,70 @@
 """Background work: meeting reminders, the day before and two hours before.
 
-Each reminder is recorded once per meeting, person and kind (a unique row), so a task that runs
-twice, or the daily sweep catching up, never sends a second one.
+A reminder is a notice keyed on the meeting, its time and the step
+(``meeting:<id>:day_before:<time>``), so a task that runs twice, or the daily sweep catching up,
+never tells anyone twice; a meeting moved to a new time gets reminders of its own.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from mentoring.choices import MatchStatus, MeetingStatus, ReminderKind
-from mentoring.models import Meeting, Reminder
+from mentoring.models import Meeting
+from notifications import notify
 
 # A reminder that comes later than this is no use: the meeting is over or about to start.
 TOO_LATE = timedelta(minutes=15)
+# A reminder queued for a time the meeting has since been moved away from waits for the new one.
+EARLY = timedelta(minutes=5)
+KIND = "mentoring.meeting_reminder"
+
+
+def reminder_key(meeting: Meeting, step: str) -> str:
+    return f"meeting:{meeting.pk}:{step}:{meeting.starts_at:%Y%m%d%H%M}"
 
 
 @task()
 def send_meeting_reminder(meeting_id: int, kind: str) -> int:
-    """Remind both people of a planned meeting; returns how many reminders went out."""
+    """Remind both people of a planned meeting; returns how many were told."""
+    from mentoring.services import when_words
+
     meeting = (
         Meeting.objects.select_related("match__mentor", "match__mentee")
         .filter(pk=meeting_id, status=MeetingStatus.PLANNED, match__status=MatchStatus.ACTIVE)
         .first()
     )
-    if meeting is None:
+    if meeting is None or kind not in ReminderKind.values:
         return 0
-    left = meeting.starts_at - timezone.now()
+    now = timezone.now()
+    left = meeting.starts_at - now
     if left < TOO_LATE or (kind == ReminderKind.DAY_BEFORE and left < timedelta(hours=3)):
         return 0  # too late to help, or the two-hours reminder is the useful one
-    sent = 0
-    for person in (meeting.match.mentor, meeting.match.mentee):
-        try:
-            with transaction.atomic():
-                Reminder.objects.create(meeting=meeting, person=person, kind=kind)
-                transaction.on_commit(lambda person=person: _email(meeting, person, kind))
-        except IntegrityError:
-            continue  # already reminded
-        sent += 1
-    return sent
+    if reminder_times(meeting)[kind] > now + EARLY:
+        return 0  # queued for the old time of a moved meeting; the new time has its own
+    match = meeting.match
+    told = 0
+    for person, other in ((match.mentor, match.mentee), (match.mentee, match.mentor)):
+        told += len(
+            notify(
+                to=person,
+                kind=KIND,
+                key=reminder_key(meeting, kind),
+                context={
+                    "url": reverse("mentoring:meeting", args=[meeting.pk]),
+                    "step": str(kind),
+                    "meeting_id": meeting.pk,
+                    "other_name": other.display_name,
+                    "when": when_words(meeting.starts_at),
+                    "where": str(meeting.where),
+                },
+            )
+        )
+    return told
 
 
 def reminder_times(meeting: Meeting) -> dict[str, object]:
@@ -52,21 +72,6 @@ def reminder_times(meeting: Meeting) -> dict[str, object]:
         ReminderKind.DAY_BEFORE: meeting.starts_at - timedelta(days=1),
         ReminderKind.TWO_HOURS: meeting.starts_at - timedelta(hours=2),
     }
-
-
-def _email(meeting: Meeting, person, kind: str) -> None:
-    other = meeting.match.mentee if person.pk == meeting.match.mentor_id else meeting.match.mentor
-    when = date_filter(timezone.localtime(meeting.starts_at), "l j F, H:i")
-    subject = (
-        _("Tomorrow: meeting with %(name)s")
-        if kind == ReminderKind.DAY_BEFORE
-        else _("In two hours: meeting with %(name)s")
-    ) % {"name": other.display_name}
-    body = _("%(when)s. %(where)s. If you cannot make it, please let them know.") % {
-        "when": when,
-        "where": meeting.where,
-    }
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=[person.email])
 
 
 def queue_reminder(*, meeting_id: int, kind: str, at, now) -> bool:
@@ -84,19 +89,30 @@ def queue_reminder(*, meeting_id: int, kind: str, at, now) -> bool:
 
 
 def enqueue_due_reminders(now) -> int:
-    """The daily safety net: queue every reminder due within the next day that was not sent."""
+    """The daily safety net: queue every reminder due within the next day. One already sent is
+    not sent again (its notice exists), so running this twice is safe."""
+    from notifications.models import Notification
+
     horizon = now + timedelta(days=1, hours=2)
-    meetings = Meeting.objects.filter(
-        status=MeetingStatus.PLANNED,
-        match__status=MatchStatus.ACTIVE,
-        starts_at__gt=now + TOO_LATE,
-        starts_at__lte=horizon + timedelta(days=1),
-    ).prefetch_related("reminders")
+    meetings = list(
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            match__status=MatchStatus.ACTIVE,
+            starts_at__gt=now + TOO_LATE,
+            starts_at__lte=horizon + timedelta(days=1),
+        )
+    )
+    wanted = {
+        reminder_key(meeting, kind): (meeting, kind, at)
+        for meeting in meetings
+        for kind, at in reminder_times(meeting).items()
+        if at <= horizon
+    }
+    done = set(
+        Notification.objects.filter(kind=KIND, key__in=list(wanted)).values_list("key", flat=True)
+    )
     queued = 0
-    for meeting in meetings:
-        done = {reminder.kind for reminder in meeting.reminders.all()}
-        for kind, at in reminder_times(meeting).items():
-            if kind in done or at > horizon:
-                continue
+    for key, (meeting, kind, at) in wanted.items():
+        if key not in done:
             queued += queue_reminder(meeting_id=meeting.pk, kind=kind, at=at, now=now)
     return queued

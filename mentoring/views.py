@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -402,9 +403,60 @@ def meeting_detail(request, pk: int):
             # Notes are for the mentor and coordinators; the mentee sees the agreed actions only.
             "show_notes": is_mentor or is_coordinator(user),
             "can_manage": is_mentor or is_coordinator(user),
+            "can_move": (is_mentor or is_coordinator(user))
+            and meeting.status == MeetingStatus.PLANNED,
+            "can_cancel": services.can_cancel_meeting(meeting, user),
             "is_mentor": is_mentor,
             "status_form": forms.MeetingStatusForm(initial={"status": meeting.status}),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_move(request, pk: int):
+    meeting = access_meeting(request.user, pk)
+    match = meeting.match
+    if not (is_coordinator(request.user) or match.mentor_id == request.user.pk):
+        raise Http404
+    local = timezone.localtime(meeting.starts_at)
+    form = forms.MeetingForm(
+        _posted(request),
+        initial={
+            "day": local.date(),
+            "time": local.time().replace(second=0, microsecond=0),
+            "minutes": meeting.minutes,
+            "place_kind": meeting.place_kind,
+            "place": meeting.place,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move_meeting(
+                meeting=meeting,
+                by=request.user,
+                starts_at=form.starts_at(),
+                minutes=data["minutes"],
+                place_kind=data["place_kind"],
+                place=data["place"],
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Meeting moved. We have told the other person."))
+            return redirect("mentoring:meeting", pk=meeting.pk)
+    return render(request, "mentoring/meeting_move.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+def meeting_cancel(request, pk: int):
+    return _meeting_action(
+        request,
+        pk,
+        lambda meeting: services.cancel_meeting(meeting=meeting, by=request.user),
+        _("Meeting cancelled. We have told the other person."),
     )
 
 

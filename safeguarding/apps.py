@@ -10,6 +10,9 @@ class SafeguardingConfig(AppConfig):
     name = "safeguarding"
     verbose_name = _("Safeguarding")
 
+    def ready(self):
+        from safeguarding import notices  # noqa: F401 - declares what safeguarding tells people
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

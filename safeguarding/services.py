@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
+from notifications import notify
 from safeguarding.models import (
     AUTOMATIC_REF,
     Concern,
@@ -29,17 +28,13 @@ def _leads() -> list[User]:
 
 
 def _notify_leads(concern: Concern) -> None:
-    # The e-mail names no one and says nothing of the worry: it only points to the record.
-    link = settings.SITE_URL + reverse("safeguarding:detail", args=[concern.pk])
-    recipients = [lead.email for lead in _leads()]
-    if recipients:
-        send_mail(
-            subject=_("A new safeguarding concern needs you"),
-            message=_("A new concern has been raised. Log in to read it: %(link)s")
-            % {"link": link},
-            from_email=None,
-            recipient_list=recipients,
-        )
+    # Names no one and says nothing of the worry, in any channel: it only points to the record.
+    notify(
+        to=_leads(),
+        kind="safeguarding.concern_raised",
+        key=f"concern:{concern.pk}",
+        context={"url": reverse("safeguarding:detail", args=[concern.pk])},
+    )
 
 
 @transaction.atomic
@@ -81,7 +76,7 @@ def raise_concern(
         summary=summary[:10000],
     )
     audit.record(actor=raised_by, action="concern.raised", target=concern, subject=subject)
-    transaction.on_commit(lambda: _notify_leads(concern))
+    _notify_leads(concern)  # delivered after commit
     return concern
 
 

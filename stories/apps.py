@@ -6,6 +6,9 @@ class StoriesConfig(AppConfig):
     name = "stories"
     verbose_name = _("Stories")
 
+    def ready(self):
+        from stories import notices  # noqa: F401 - declares what stories tell people
+
     def nav_items(self, user):
         from accounts.hooks import NavItem
 

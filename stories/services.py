@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.models import TaskState
 
 from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
+from notifications import notify, resolve
 from stories.models import StoryConsent, StoryIndexPage, StoryPage
 from stories.permissions import may_share_story
 
@@ -48,22 +47,20 @@ def share_story(*, by: User, told_by: str, title: str, story: str, themes) -> St
         audit.record(
             actor=by, action="story.shared", target=page, subject=by, summary="Shared a story"
         )
-    leads = list(
-        User.objects.filter(groups__name=Role.INVOLVEMENT_LEAD, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
-    if leads:
-        transaction.on_commit(
-            lambda: send_mail(
-                _("A story was shared with you"),
-                _("A member shared a story. It is a draft in the admin: %(url)s")
-                % {"url": reverse("wagtailadmin_pages:edit", args=[page.pk])},
-                None,
-                leads,
-            )
+        notify(
+            to=_involvement_leads(),
+            kind="stories.shared",
+            key=f"story:{page.pk}:shared",
+            context={
+                "url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+                "title": page.title,
+            },
         )
     return page
+
+
+def _involvement_leads() -> list[User]:
+    return list(User.objects.filter(groups__name=Role.INVOLVEMENT_LEAD, is_active=True).distinct())
 
 
 def _unique_slug(index: StoryIndexPage, title: str) -> str:
@@ -76,16 +73,16 @@ def _unique_slug(index: StoryIndexPage, title: str) -> str:
 
 
 def notify_storyteller_of_review(*, task_state: TaskState, storyteller_id: int) -> None:
-    email = User.objects.filter(pk=storyteller_id).values_list("email", flat=True).first()
-    if email:
-        url = reverse("stories:review", args=[task_state.pk])
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Your story is ready for you to read"),
-                _("Please read your story and tell us if it is right: %(url)s") % {"url": url},
-                None,
-                [email],
-            )
+    storyteller = User.objects.filter(pk=storyteller_id).first()
+    if storyteller is not None:
+        notify(
+            to=storyteller,
+            kind="stories.ready_to_read",
+            key=f"review:{task_state.pk}",
+            context={
+                "url": reverse("stories:review", args=[task_state.pk]),
+                "title": task_state.workflow_state.content_object.title,
+            },
         )
 
 
@@ -111,6 +108,7 @@ def review_story_text(
             subject=by,
             summary="Storyteller approved the text" if approve else "Storyteller asked for changes",
         )
+        resolve(to=by, kind="stories.ready_to_read", key=f"review:{task_state.pk}")
     return task_state
 
 
@@ -122,11 +120,20 @@ def withdraw_story_consent(*, story: StoryPage, by: User) -> StoryPage:
     with transaction.atomic():
         story = StoryPage.objects.select_for_update().get(pk=story.pk)
         now = timezone.now()
-        StoryConsent.objects.filter(story=story, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        withdrawn = list(
+            StoryConsent.objects.filter(story=story, withdrawn_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+        StoryConsent.objects.filter(pk__in=withdrawn).update(withdrawn_at=now)
+        was_live = story.live
         if story.live:
             # The storyteller is not an editor: this service has authorised them already.
             UnpublishPageAction(story, user=by).execute(skip_permission_checks=True)
         if (workflow_state := story.current_workflow_state) is not None:
+            if (waiting := workflow_state.current_task_state) is not None:
+                # The review stops: it no longer waits for the storyteller's answer.
+                resolve(to=by, kind="stories.ready_to_read", key=f"review:{waiting.pk}")
             workflow_state.cancel(user=by)
         audit.record(
             actor=by,
@@ -135,4 +142,15 @@ def withdraw_story_consent(*, story: StoryPage, by: User) -> StoryPage:
             subject=story.storyteller,
             summary="Storyteller consent withdrawn; story unpublished",
         )
+        if withdrawn or was_live:
+            # Once per consent withdrawn; calling this twice tells nobody twice.
+            notify(
+                to=_involvement_leads(),
+                kind="stories.consent_withdrawn",
+                key=f"story:{story.pk}:withdrawn:{max(withdrawn, default=0)}",
+                context={
+                    "url": reverse("wagtailadmin_pages:edit", args=[story.pk]),
+                    "title": story.title,
+                },
+            )
     return story

@@ -10,6 +10,9 @@ class VolunteeringConfig(AppConfig):
     name = "volunteering"
     verbose_name = _("Volunteering")
 
+    def ready(self):
+        from volunteering import notices  # noqa: F401 - declares what volunteering tells people
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

@@ -195,6 +195,15 @@ class ShiftForm(forms.Form):
         return data
 
 
+class ShiftChangeForm(ShiftForm):
+    """A shift's time, place and places; its role stays (people were cleared for it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["role"]
+        del self.fields["repeat_weeks"]
+
+
 class StageForm(forms.Form):
     stage = forms.ChoiceField(label=_("Move to"), choices=Stage.choices)
 

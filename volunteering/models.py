@@ -320,26 +320,6 @@ class TrainingCompletion(models.Model):
         return f"{self.course} on {self.completed_on}"
 
 
-class ExpiryReminder(models.Model):
-    """A reminder that was sent, so the daily sweep never sends the same one twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    record_type = models.CharField(max_length=20)  # "dbs" or "training"
-    record_id = models.PositiveBigIntegerField()
-    days_before = models.PositiveSmallIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["record_type", "record_id", "days_before"], name="one_reminder_per_step"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.record_type} #{self.record_id}, {self.days_before} days before"
-
-
 # --- Shifts -------------------------------------------------------------------------------------
 
 
@@ -409,7 +389,6 @@ class ShiftSignup(models.Model):
     status = models.CharField(max_length=10, choices=SignupStatus.choices)
     # The waiting list is first come, first served: the place in the queue is this time.
     joined_at = models.DateTimeField(default=timezone.now)
-    reminded_at = models.DateTimeField(null=True, blank=True)
 
     # The links that make a row this person's own in their data export; the others ("by" links)
     # are staff actions and must not put the record in the coordinator's export.

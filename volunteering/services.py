@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,11 +24,11 @@ from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import grant_role
+from notifications import notify
 from volunteering.clearance import Clearance, clearance, clearances, plain_date  # noqa: F401 - the contract
 from volunteering.models import (
     CalendarFeed,
     DBSCheck,
-    ExpiryReminder,
     HoursEntry,
     HoursStatus,
     Onboarding,
@@ -46,15 +47,20 @@ from volunteering.models import (
 from volunteering.permissions import is_coordinator
 from volunteering.uploads import clean_certificate
 
-# --- Notifications -------------------------------------------------------------------------------
+# --- Telling people ------------------------------------------------------------------------------
 
 
-def _email_on_commit(user_id: int, subject: str, body: str) -> None:
-    from volunteering.tasks import send_volunteer_email
+def _when(moment: datetime, fmt: str = "l j F, H:i") -> str:
+    return date_format(timezone.localtime(moment), fmt)
 
-    transaction.on_commit(
-        lambda: send_volunteer_email.enqueue(user_id=user_id, subject=str(subject), body=str(body))
-    )
+
+def _shift_words(shift: Shift) -> dict[str, str]:
+    return {
+        "role": str(shift.role.title),
+        "when": _when(shift.starts_at),
+        "time": _when(shift.starts_at, "H:i"),
+        "place": shift.place,
+    }
 
 
 def _require_coordinator(user: User) -> None:
@@ -375,7 +381,7 @@ def sign_up(*, shift: Shift, volunteer: User) -> ShiftSignup:
     status = SignupStatus.SIGNED_UP if taken < shift.places else SignupStatus.WAITING
     if signup is None:
         signup = ShiftSignup(shift=shift, volunteer=volunteer)
-    signup.status, signup.joined_at, signup.reminded_at = status, timezone.now(), None
+    signup.status, signup.joined_at = status, timezone.now()
     signup.save()
     audit.record(
         actor=volunteer,
@@ -406,6 +412,103 @@ def withdraw(*, shift: Shift, volunteer: User) -> ShiftSignup | None:
     return None
 
 
+def _people_on(shift: Shift) -> list[ShiftSignup]:
+    return list(
+        shift.signups.filter(status__in=[SignupStatus.SIGNED_UP, SignupStatus.WAITING])
+        .select_related("volunteer")
+        .order_by("joined_at", "id")
+    )
+
+
+@transaction.atomic
+def update_shift(
+    *,
+    shift: Shift,
+    by: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    place: str,
+    places: int,
+    notes: str = "",
+) -> Shift:
+    """A coordinator changes a shift to come. Everyone signed up or waiting is told when its time
+    or place changes; more places go to the people waiting longest."""
+    _require_coordinator(by)
+    shift = Shift.objects.select_for_update().select_related("role").get(pk=shift.pk)
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(_("This shift has already started, so it cannot be changed."))
+    if ends_at <= starts_at:
+        raise ValidationError(_("The shift must end after it starts."))
+    if ends_at - starts_at > timedelta(hours=24):
+        raise ValidationError(_("A shift can be at most 24 hours long."))
+    if starts_at < timezone.now():
+        raise ValidationError(_("The shift cannot start in the past."))
+    if not 1 <= places <= 500:
+        raise ValidationError(_("A shift needs between 1 and 500 places."))
+    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
+    if places < taken:
+        raise ValidationError(
+            _(
+                "%(taken)d people already have a place. Keep at least %(taken)d places, or ask "
+                "someone to withdraw first."
+            )
+            % {"taken": taken}
+        )
+    was = {"was": _when(shift.starts_at), "was_place": shift.place}
+    moved = shift.starts_at != starts_at or shift.ends_at != ends_at or shift.place != place.strip()
+    shift.starts_at, shift.ends_at, shift.place = starts_at, ends_at, place.strip()
+    shift.places, shift.notes = places, notes.strip()
+    shift.save(update_fields=["starts_at", "ends_at", "place", "places", "notes"])
+    audit.record(actor=by, action="volunteering.shift_changed", target=shift)
+    if moved:
+        stamp = f"{timezone.now():%Y%m%d%H%M%S%f}"
+        for signup in _people_on(shift):
+            notify(
+                to=signup.volunteer,
+                kind="volunteering.shift_changed",
+                key=f"shift:{shift.pk}:changed:{stamp}",
+                context={
+                    "url": reverse("volunteering:shift", args=[shift.pk]),
+                    "change": "changed",
+                    "waiting": signup.status == SignupStatus.WAITING,
+                    **was,
+                    **_shift_words(shift),
+                },
+            )
+    while _promote_from_waiting_list(shift) is not None:
+        pass
+    return shift
+
+
+@transaction.atomic
+def cancel_shift(*, shift: Shift, by: User) -> int:
+    """A coordinator cancels a shift to come: it is gone, and everyone signed up or waiting is
+    told (nobody moves up from the waiting list, as there is no shift). Returns how many were
+    told. Hours already logged against it keep their record without the shift."""
+    _require_coordinator(by)
+    shift = Shift.objects.select_for_update().select_related("role").get(pk=shift.pk)
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(_("This shift has already started, so it cannot be cancelled."))
+    people = _people_on(shift)
+    words = {"was": _when(shift.starts_at), "was_place": shift.place, **_shift_words(shift)}
+    audit.record(
+        actor=by,
+        action="volunteering.shift_cancelled",
+        target=shift,
+        summary=f"{shift.role.slug} on {shift.starts_at:%Y-%m-%d %H:%M}",
+    )
+    key = f"shift:{shift.pk}:cancelled"
+    for signup in people:
+        notify(
+            to=signup.volunteer,
+            kind="volunteering.shift_changed",
+            key=key,
+            context={"url": reverse("volunteering:shifts"), "change": "cancelled", **words},
+        )
+    shift.delete()
+    return len(people)
+
+
 def _promote_from_waiting_list(shift: Shift) -> ShiftSignup | None:
     """Give a free place to the person who has waited longest. Call with the shift row locked."""
     taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
@@ -419,15 +522,11 @@ def _promote_from_waiting_list(shift: Shift) -> ShiftSignup | None:
     audit.record(
         actor=None, action="volunteering.shift_promoted", target=shift, subject=first.volunteer
     )
-    when = date_format(timezone.localtime(shift.starts_at), "l j F, H:i")
-    _email_on_commit(
-        first.volunteer_id,
-        _("A place came up on your shift"),
-        _(
-            "Good news: a place came up. You are now signed up for %(shift)s on %(when)s "
-            "at %(place)s."
-        )
-        % {"shift": shift.role.title, "when": when, "place": shift.place},
+    notify(
+        to=first.volunteer,
+        kind="volunteering.shift_place",
+        key=f"shift:{shift.pk}:place:{first.joined_at:%Y%m%d%H%M%S%f}",
+        context={"url": reverse("volunteering:shift", args=[shift.pk]), **_shift_words(shift)},
     )
     return first
 
@@ -517,7 +616,8 @@ def decide_hours(*, entry_ids: Iterable[int], approve: bool, by: User) -> int:
     """
     _require_coordinator(by)
     entries = list(
-        HoursEntry.objects.select_for_update()
+        HoursEntry.objects.select_for_update(of=("self",))
+        .select_related("volunteer")
         .pending()
         .filter(pk__in=list(entry_ids))
         .exclude(volunteer=by)
@@ -530,6 +630,21 @@ def decide_hours(*, entry_ids: Iterable[int], approve: bool, by: User) -> int:
     for entry in entries:
         audit.record(
             actor=by, action=f"volunteering.hours_{status}", target=entry, subject=entry.volunteer
+        )
+    # One notice per person per decision, however many entries it covered.
+    by_person: dict[int, list[HoursEntry]] = {}
+    for entry in entries:
+        by_person.setdefault(entry.volunteer_id, []).append(entry)
+    for mine in by_person.values():
+        notify(
+            to=mine[0].volunteer,
+            kind="volunteering.hours_decided",
+            key=f"hours:{min(entry.pk for entry in mine)}:{status}",
+            context={
+                "url": reverse("volunteering:my_hours"),
+                "approved": approve,
+                "hours": format_minutes(sum(entry.minutes for entry in mine)),
+            },
         )
     return len(entries)
 
@@ -561,42 +676,45 @@ def revoke_calendar_feed(*, user: User) -> None:
 REMINDER_DAYS = (60, 30, 7)
 
 
+def shift_reminder_key(shift: Shift) -> str:
+    # The shift's time is in the key, so a shift moved to another day is reminded of again.
+    return f"shift:{shift.pk}:day_before:{shift.starts_at:%Y%m%d%H%M}"
+
+
 def send_shift_reminders(*, now: datetime) -> int:
-    """E-mail everyone with a place on a shift tomorrow, once."""
+    """Remind everyone with a place on a shift tomorrow. Safe to run twice: a reminder is a
+    notice keyed on the shift and its time, told once per person."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    due = list(
+        ShiftSignup.objects.filter(
+            status=SignupStatus.SIGNED_UP,
+            shift__starts_at__gte=start,
+            shift__starts_at__lt=start + timedelta(days=1),
+        ).select_related("shift__role", "volunteer")
+    )
+    told = 0
     with transaction.atomic():
-        due = list(
-            ShiftSignup.objects.select_for_update(of=("self",))
-            .filter(
-                status=SignupStatus.SIGNED_UP,
-                reminded_at__isnull=True,
-                shift__starts_at__gte=start,
-                shift__starts_at__lt=start + timedelta(days=1),
-            )
-            .select_related("shift__role")
-        )
-        ShiftSignup.objects.filter(pk__in=[s.pk for s in due]).update(reminded_at=now)
         for signup in due:
             shift = signup.shift
-            _email_on_commit(
-                signup.volunteer_id,
-                _("Your shift tomorrow"),
-                _(
-                    "A reminder: %(role)s tomorrow, %(when)s, at %(place)s. "
-                    "If you cannot make it, please withdraw so someone else can go."
+            told += len(
+                notify(
+                    to=signup.volunteer,
+                    kind="volunteering.shift_reminder",
+                    key=shift_reminder_key(shift),
+                    context={
+                        "url": reverse("volunteering:shift", args=[shift.pk]),
+                        "shift_id": shift.pk,
+                        **_shift_words(shift),
+                    },
                 )
-                % {
-                    "role": shift.role.title,
-                    "when": date_format(timezone.localtime(shift.starts_at), "H:i"),
-                    "place": shift.place,
-                },
             )
-    return len(due)
+    return told
 
 
 def send_expiry_reminders(*, today: date) -> int:
-    """Warn people 60, 30 and 7 days before a DBS check or training runs out. Never twice.
+    """Warn people 60, 30 and 7 days before a DBS check or training runs out. Never twice: the
+    notice is keyed on the record and the step.
 
     Only the newest record of each kind counts: a renewed check or refreshed course is not nagged.
     """
@@ -607,46 +725,41 @@ def send_expiry_reminders(*, today: date) -> int:
     newer_training = TrainingCompletion.objects.filter(
         user=OuterRef("user"), course=OuterRef("course"), expires_on__gt=OuterRef("expires_on")
     )
-    due: list[tuple[str, int, int, date, str]] = []
-    for dbs in DBSCheck.objects.filter(recheck_due__gt=today, recheck_due__lte=horizon).exclude(
-        Exists(newer_dbs)
+    due: list[tuple[str, int, User, date, str, str]] = []
+    for dbs in (
+        DBSCheck.objects.filter(recheck_due__gt=today, recheck_due__lte=horizon)
+        .exclude(Exists(newer_dbs))
+        .select_related("volunteer")
     ):
-        due.append(("dbs", dbs.pk, dbs.volunteer_id, dbs.recheck_due, _("Your DBS check")))
+        what = _("Your DBS check")
+        due.append(("dbs", dbs.pk, dbs.volunteer, dbs.recheck_due, what, _("Your check")))
     for done in (
         TrainingCompletion.objects.verified()
         .filter(expires_on__gt=today, expires_on__lte=horizon)
         .exclude(Exists(newer_training))
-        .select_related("course")
+        .select_related("course", "user")
     ):
-        due.append(("training", done.pk, done.user_id, done.expires_on, done.course.title))
+        title = str(done.course.title)
+        due.append(("training", done.pk, done.user, done.expires_on, title, title))
 
     sent = 0
+    url = reverse("volunteering:my_training")
     with transaction.atomic():
-        already = set(
-            ExpiryReminder.objects.filter(
-                record_type__in=["dbs", "training"], record_id__in=[d[1] for d in due]
-            ).values_list("record_type", "record_id", "days_before")
-        )
-        new = []
-        for record_type, record_id, user_id, expires_on, what in due:
+        for record_type, record_id, person, expires_on, what, short in due:
             days_left = (expires_on - today).days
             step = min(days for days in REMINDER_DAYS if days >= days_left)
-            if (record_type, record_id, step) in already:
-                continue
-            new.append(
-                ExpiryReminder(
-                    user_id=user_id, record_type=record_type, record_id=record_id, days_before=step
+            sent += len(
+                notify(
+                    to=person,
+                    kind="volunteering.expiry_warning",
+                    key=f"{record_type}:{record_id}:{step}",
+                    context={
+                        "url": url,
+                        "what": str(what),
+                        "short": str(short),
+                        "day": plain_date(expires_on),
+                        "days": days_left,
+                    },
                 )
             )
-            _email_on_commit(
-                user_id,
-                _("%(what)s runs out on %(day)s") % {"what": what, "day": plain_date(expires_on)},
-                _(
-                    "%(what)s runs out on %(day)s, in %(days)d days. "
-                    "Please talk to your coordinator about renewing it."
-                )
-                % {"what": what, "day": plain_date(expires_on), "days": days_left},
-            )
-            sent += 1
-        ExpiryReminder.objects.bulk_create(new, ignore_conflicts=True)
     return sent

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,6 +31,7 @@ from volunteering.forms import (
     ReferenceForm,
     ReferenceReceivedForm,
     RiskAssessmentForm,
+    ShiftChangeForm,
     ShiftForm,
     StageForm,
     StepForm,
@@ -189,6 +191,8 @@ def shift_detail(request, pk: int):
             "can_log": signup
             and signup.status == SignupStatus.SIGNED_UP
             and shift.starts_at < timezone.now(),
+            "is_coordinator": is_coordinator(request.user),
+            "started": shift.starts_at <= timezone.now(),
         },
     )
 
@@ -564,6 +568,64 @@ def new_shift(request):
             week = timezone.localdate(created[0].starts_at).isoformat()
             return redirect(f"{reverse('volunteering:rota')}?week={week}")
     return render(request, "volunteering/shift_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def change_shift(request, pk: int):
+    require_coordinator(request.user)
+    shift = access_shift(request.user, pk)
+    local_start, local_end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    form = ShiftChangeForm(
+        request.POST or None,
+        initial={
+            "day": local_start.date(),
+            "starts": local_start.time(),
+            "ends": local_end.time(),
+            "place": shift.place,
+            "places": shift.places,
+            "notes": shift.notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_shift(
+                shift=shift,
+                by=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                place=data["place"],
+                places=data["places"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Shift changed. We have told everyone on it."))
+            return redirect("volunteering:shift", pk=shift.pk)
+    return render(request, "volunteering/shift_change.html", {"form": form, "shift": shift})
+
+
+@require_POST
+def cancel_shift(request, pk: int):
+    require_coordinator(request.user)
+    shift = access_shift(request.user, pk)
+    week = timezone.localdate(shift.starts_at).isoformat()
+    try:
+        told = services.cancel_shift(shift=shift, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("volunteering:shift", pk=shift.pk)
+    messages.success(
+        request,
+        ngettext(
+            "Shift cancelled. We have told the %(count)d person on it.",
+            "Shift cancelled. We have told the %(count)d people on it.",
+            told,
+        )
+        % {"count": told},
+    )
+    return redirect(f"{reverse('volunteering:rota')}?week={week}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -444,10 +444,31 @@ def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]
     )
     if not moderator_ids:
         _alert_safeguarding_leads(room=room, message=message)
+    else:
+        _notify_moderators(room=room, message=message, moderator_ids=moderator_ids)
     return [
         (f"user.{user_id}", {"type": "chat.alert", "room": room.pk, "message": message.pk})
         for user_id in moderator_ids
     ]
+
+
+def _notify_moderators(*, room: Room, message: Message, moderator_ids: list[int]) -> None:
+    """Moderators who are not looking at the room are told too (delivered after commit). The
+    notice names no one and repeats no words: they read the room behind log-in."""
+    from django.urls import reverse
+
+    from notifications import notify
+
+    moderators = User.objects.filter(pk__in=moderator_ids, is_active=True).exclude(
+        pk=message.author_id
+    )
+    notify(
+        to=list(moderators),
+        kind="chat.crisis_alert",
+        # Once an hour per person and room: ten worried messages are one alert, not ten.
+        key=f"room:{room.pk}:person:{message.author_id}:{timezone.now():%Y%m%d%H}",
+        context={"url": reverse("chat:room", args=[room.pk])},
+    )
 
 
 def _alert_safeguarding_leads(*, room: Room, message: Message) -> None:

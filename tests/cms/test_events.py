@@ -13,6 +13,7 @@ from accounts.hooks import run_daily
 from accounts.roles import Role
 from cms import services
 from cms.models import EventRegistration, RegistrationStatus
+from notifications.models import Notification
 from tests.cms import factories
 from tests.factories import person
 
@@ -83,6 +84,9 @@ def test_full_event_puts_people_on_the_waiting_list_and_promotes_on_cancel(
     statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
     assert statuses == {first.pk: "cancelled", second.pk: "registered", third.pk: "waiting"}
     assert [m.to for m in mail.outbox] == [[second.email]]
+    (notice,) = Notification.objects.filter(kind="cms.event_place")
+    assert notice.recipient == second and notice.url == event.url
+    assert client_of(second).get(notice.url).status_code == 200
 
     # Cancelling a waiting-list place promotes nobody.
     client_of(third).post(_cancel_url(event))
@@ -118,9 +122,10 @@ def test_reminders_go_the_day_before_once(mentee, mentor, django_capture_on_comm
     for _ in range(2):  # safe to run twice
         with django_capture_on_commit_callbacks(execute=True):
             run_daily(now)
-    assert [(m.to, m.subject) for m in mail.outbox] == [
-        ([mentee.email], "Tomorrow: Tomorrow's walk")
-    ]
+    assert [m.to for m in mail.outbox] == [[mentee.email]]
+    (notice,) = Notification.objects.filter(kind="cms.event_reminder")
+    assert (notice.recipient, notice.title) == (mentee, "Tomorrow: Tomorrow's walk")
+    assert notice.url == tomorrow.url
 
 
 def test_ical_for_one_event_and_the_feed(client):

@@ -11,27 +11,51 @@ from django.utils import timezone
 from accounts.hooks import nav_items
 from accounts.roles import Role
 from mentoring.choices import MatchStatus, MeetingStatus, ReminderKind
-from mentoring.models import Meeting, Reminder
+from mentoring.models import Meeting
 from mentoring.tasks import enqueue_due_reminders, send_meeting_reminder
+from notifications.models import Notification
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, match_between, meeting_of
 
 pytestmark = pytest.mark.django_db
 
 
+def reminders(**filters):
+    return Notification.objects.filter(kind="mentoring.meeting_reminder", **filters)
+
+
 def test_reminder_goes_to_both_once(meeting):
     assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 2
     assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 0
-    assert Reminder.objects.filter(meeting=meeting).count() == 2
+    assert set(reminders().values_list("recipient", flat=True)) == {
+        meeting.match.mentor_id,
+        meeting.match.mentee_id,
+    }
+    assert (
+        reminders()
+        .get(recipient=meeting.match.mentee)
+        .key.startswith(f"meeting:{meeting.pk}:day_before:")
+    )
 
 
-def test_reminder_emails_after_commit(meeting, django_capture_on_commit_callbacks):
+def test_reminder_emails_after_commit(match, django_capture_on_commit_callbacks):
+    meeting = meeting_of(match, in_hours=1.9)
     with django_capture_on_commit_callbacks(execute=True):
         send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.TWO_HOURS)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [meeting.match.mentor.email, meeting.match.mentee.email]
     )
-    assert "In two hours: meeting with" in mail.outbox[0].subject
+    # Discreet by default: the subject says nothing; the inbox (behind log-in) has the words.
+    assert mail.outbox[0].subject == "Alongside: you have a new message"
+    mentee_notice = reminders().get(recipient=meeting.match.mentee)
+    assert mentee_notice.title == f"In two hours: meeting with {meeting.match.mentor.display_name}"
+
+
+def test_a_reminder_queued_before_the_meeting_moved_waits_for_the_new_time(meeting):
+    meeting.starts_at += timedelta(days=3)
+    meeting.save()
+    assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 0
+    assert not reminders().exists()
 
 
 def test_no_reminder_for_cancelled_or_past_meetings(match):
@@ -51,9 +75,9 @@ def test_daily_sweep_sends_what_is_due_and_is_safe_to_run_twice(
     with django_capture_on_commit_callbacks(execute=True):
         enqueue_due_reminders(now)
         enqueue_due_reminders(now)
-    kinds = set(Reminder.objects.values_list("meeting_id", "kind").distinct())
-    assert kinds == {(soon.pk, ReminderKind.TWO_HOURS), (tomorrow.pk, ReminderKind.DAY_BEFORE)}
-    assert not Reminder.objects.filter(meeting=far).exists()
+    keys = {key.rsplit(":", 1)[0] for key in reminders().values_list("key", flat=True)}
+    assert keys == {f"meeting:{soon.pk}:two_hours", f"meeting:{tomorrow.pk}:day_before"}
+    assert not reminders(key__startswith=f"meeting:{far.pk}:").exists()
     assert len(mail.outbox) == 4  # two meetings, two people, once each
 
 
@@ -70,7 +94,8 @@ def test_scheduling_soon_sends_the_due_reminder_at_once(
             place_kind="phone",
         )
     # The day-before reminder would make no sense an hour ahead: only the two-hour one.
-    assert set(Reminder.objects.values_list("kind", flat=True)) == {ReminderKind.TWO_HOURS}
+    steps = {key.split(":")[2] for key in reminders().values_list("key", flat=True)}
+    assert steps == {ReminderKind.TWO_HOURS}
 
 
 def test_today_cards_by_role(client_of, meeting, coordinator):

@@ -84,6 +84,12 @@ PAGES = [
         ["other_mentor", "other_mentee", "outsider"],
     ),
     (
+        "meeting_move",
+        lambda w: [w["meeting"].pk],
+        ["coordinator", "mentor"],
+        ["mentee", "other_mentor", "outsider"],
+    ),
+    (
         "meeting_concern",
         lambda w: [w["meeting"].pk],
         ["coordinator", "mentor"],
@@ -119,6 +125,8 @@ ACTIONS = [
     ("match_end", "match", {"reason": "moved_on"}),
     ("meeting_status", "meeting", {"status": "held"}),
     ("meeting_notes", "meeting", {"notes": "x", "agreed_actions": "y"}),
+    ("meeting_move", "meeting", {"day": "2030-01-01", "time": "10:00", "minutes": "60"}),
+    ("meeting_cancel", "meeting", {}),
     ("do_not_match", "referral", {"mentor": "1", "reason": "x"}),
 ]
 
@@ -132,6 +140,8 @@ def test_actions_refuse_anonymous_and_strangers(client, client_of, world, name, 
     world["match"].refresh_from_db()
     assert world["match"].status == MatchStatus.ACTIVE
     assert not MeetingNote.objects.exists()
+    world["meeting"].refresh_from_db()
+    assert world["meeting"].status == MeetingStatus.PLANNED
 
 
 def test_mentee_cannot_pause_or_end(client_of, world):

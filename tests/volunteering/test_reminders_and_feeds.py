@@ -10,9 +10,10 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.hooks import run_daily
+from notifications.models import Notification
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, TrainingCompletionFactory
 from volunteering import services
-from volunteering.models import ExpiryReminder, ShiftSignup, SignupStatus
+from volunteering.models import ShiftSignup, SignupStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,13 @@ def test_shift_reminder_the_day_before_once(
     sweep(now, django_capture_on_commit_callbacks)
     sweep(now, django_capture_on_commit_callbacks)
 
-    shift_mail = [m for m in mail.outbox if m.subject.endswith("Your shift tomorrow")]
-    assert len(shift_mail) == 1
-    assert shift_mail[0].to == [event_helper.email]
-    assert shift.place in shift_mail[0].body
+    (notice,) = Notification.objects.filter(kind="volunteering.shift_reminder")
+    assert notice.recipient == event_helper
+    assert notice.title.startswith("Your shift tomorrow")
+    assert shift.place in notice.body
+    # E-mailed once, discreetly: the words are behind the link.
+    assert [m.to for m in mail.outbox] == [[event_helper.email]]
+    assert shift.place not in mail.outbox[0].subject + mail.outbox[0].body
 
 
 def test_expiry_reminders_60_30_7_days_before_never_twice(
@@ -52,7 +56,11 @@ def test_expiry_reminders_60_30_7_days_before_never_twice(
     dbs = DBSCheckFactory(volunteer=volunteer, recheck_due=today + timedelta(days=60))
 
     def subjects():
-        return [m.subject for m in mail.outbox if "runs out" in m.subject]
+        return list(
+            Notification.objects.filter(kind="volunteering.expiry_warning").values_list(
+                "title", flat=True
+            )
+        )
 
     sweep(now, django_capture_on_commit_callbacks)
     sweep(now, django_capture_on_commit_callbacks)  # twice the same day: nothing new
@@ -62,9 +70,11 @@ def test_expiry_reminders_60_30_7_days_before_never_twice(
         sweep(now + timedelta(days=days_later), django_capture_on_commit_callbacks)
 
     assert len(subjects()) == 3
-    assert sorted(
-        ExpiryReminder.objects.filter(record_id=dbs.pk).values_list("days_before", flat=True)
-    ) == [7, 30, 60]
+    assert len(mail.outbox) == 3
+    keys = Notification.objects.filter(kind="volunteering.expiry_warning").values_list(
+        "key", flat=True
+    )
+    assert sorted(keys) == [f"dbs:{dbs.pk}:{step}" for step in (30, 60, 7)]
 
 
 def test_a_renewed_check_is_not_nagged(now, volunteer, django_capture_on_commit_callbacks):
@@ -74,7 +84,8 @@ def test_a_renewed_check_is_not_nagged(now, volunteer, django_capture_on_commit_
 
     sweep(now, django_capture_on_commit_callbacks)
 
-    assert not [m for m in mail.outbox if "runs out" in m.subject]
+    assert not Notification.objects.filter(kind="volunteering.expiry_warning").exists()
+    assert not mail.outbox
 
 
 def test_training_expiry_reminder_names_the_course(
@@ -86,9 +97,9 @@ def test_training_expiry_reminder_names_the_course(
 
     sweep(now, django_capture_on_commit_callbacks)
 
-    (message,) = [m for m in mail.outbox if "runs out" in m.subject]
-    assert done.course.title in message.subject
-    assert ExpiryReminder.objects.get().days_before == 7
+    (notice,) = Notification.objects.filter(kind="volunteering.expiry_warning")
+    assert done.course.title in notice.title
+    assert notice.key == f"training:{done.pk}:7"
 
 
 def test_calendar_feed_lists_my_shifts(client, event_helper, shift):

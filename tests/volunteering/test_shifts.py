@@ -5,12 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from notifications.models import Notification
 from tests.factories import person
 from tests.volunteering.factories import ShiftFactory, make_cleared
 from volunteering import selectors, services
@@ -45,7 +46,8 @@ def test_withdrawing_promotes_the_longest_waiting(shift, django_capture_on_commi
     assert promoted.volunteer == third
     assert ShiftSignup.objects.get(shift=shift, volunteer=fourth).status == SignupStatus.WAITING
     assert [m.to for m in mail.outbox] == [[third.email]]
-    assert "A place came up" in mail.outbox[0].subject
+    (notice,) = Notification.objects.filter(recipient=third, kind="volunteering.shift_place")
+    assert notice.title.startswith("A place came up")
 
 
 def test_leaving_the_waiting_list_promotes_nobody(shift):
@@ -216,3 +218,112 @@ def test_twenty_people_at_once_for_five_places():
     statuses = list(shift.signups.values_list("status", flat=True))
     assert statuses.count(SignupStatus.SIGNED_UP) == 5
     assert statuses.count(SignupStatus.WAITING) == 15
+
+
+# --- A coordinator changes or cancels a shift --------------------------------------------------
+
+
+def test_moving_a_shift_tells_everyone_on_it_and_waiting(
+    shift, coordinator, django_capture_on_commit_callbacks
+):
+    first, second, third = cleared_people(3)
+    for somebody in (first, second, third):
+        services.sign_up(shift=shift, volunteer=somebody)
+    later = shift.starts_at + timedelta(days=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_shift(
+            shift=shift,
+            by=coordinator,
+            starts_at=later,
+            ends_at=later + timedelta(hours=2),
+            place="The new hall",
+            places=2,
+        )
+
+    notices = Notification.objects.filter(kind="volunteering.shift_changed")
+    assert {n.recipient for n in notices} == {first, second, third}
+    assert all("The new hall" in n.body for n in notices)
+    assert "waiting list" in notices.get(recipient=third).body
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, second.email, third.email])
+
+
+def test_more_places_go_to_the_people_waiting(shift, coordinator):
+    first, second, third = cleared_people(3)
+    for somebody in (first, second, third):
+        services.sign_up(shift=shift, volunteer=somebody)
+
+    services.update_shift(
+        shift=shift,
+        by=coordinator,
+        starts_at=shift.starts_at,
+        ends_at=shift.ends_at,
+        place=shift.place,
+        places=3,
+    )
+
+    assert ShiftSignup.objects.get(volunteer=third).status == SignupStatus.SIGNED_UP
+    assert Notification.objects.filter(recipient=third, kind="volunteering.shift_place").exists()
+    # Nothing about the shift itself changed: nobody is told it changed.
+    assert not Notification.objects.filter(kind="volunteering.shift_changed").exists()
+
+
+def test_fewer_places_than_people_signed_up_is_refused(shift, coordinator):
+    first, second = cleared_people(2)
+    for somebody in (first, second):
+        services.sign_up(shift=shift, volunteer=somebody)
+    with pytest.raises(ValidationError, match="already have a place"):
+        services.update_shift(
+            shift=shift,
+            by=coordinator,
+            starts_at=shift.starts_at,
+            ends_at=shift.ends_at,
+            place=shift.place,
+            places=1,
+        )
+
+
+def test_cancelling_a_shift_tells_everyone_and_promotes_nobody(
+    client_of, shift, coordinator, django_capture_on_commit_callbacks
+):
+    first, second, third = cleared_people(3)
+    for somebody in (first, second, third):
+        services.sign_up(shift=shift, volunteer=somebody)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(coordinator).post(
+            reverse("volunteering:cancel_shift", args=[shift.pk])
+        )
+
+    assert response.status_code == 302
+    assert not Shift.objects.filter(pk=shift.pk).exists()
+    notices = Notification.objects.filter(kind="volunteering.shift_changed")
+    assert {n.recipient for n in notices} == {first, second, third}
+    assert all("cancelled" in n.title for n in notices)
+    assert not Notification.objects.filter(kind="volunteering.shift_place").exists()
+    page = client_of(third).get(notices.get(recipient=third).url)
+    assert page.status_code == 200
+
+
+def test_only_coordinators_change_or_cancel_shifts(client, client_of, shift, event_helper):
+    for name in ("change_shift", "cancel_shift"):
+        url = reverse(f"volunteering:{name}", args=[shift.pk])
+        assert reverse("account_login") in client.post(url)["Location"]
+        assert client_of(event_helper).post(url).status_code == 404
+    assert Shift.objects.filter(pk=shift.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.cancel_shift(shift=shift, by=event_helper)
+
+
+def test_the_change_page_saves_a_new_time(client_of, shift, coordinator):
+    client = client_of(coordinator)
+    url = reverse("volunteering:change_shift", args=[shift.pk])
+    assert client.get(url).status_code == 200
+    day = timezone.localdate(shift.starts_at) + timedelta(days=1)
+    response = client.post(
+        url,
+        {"day": day.isoformat(), "starts": "10:00", "ends": "12:00", "place": "Hall", "places": 2},
+    )
+    assert response.status_code == 302
+    shift.refresh_from_db()
+    assert timezone.localtime(shift.starts_at).hour == 10 and shift.place == "Hall"

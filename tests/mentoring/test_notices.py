@@ -1,0 +1,165 @@
+"""What mentoring tells people: the referred person (by their own route), coordinators, the
+mentor and mentee through a proposal, and the other person when a meeting moves or is called off."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from mentoring import services
+from mentoring.choices import MeetingStatus
+from notifications import sms
+from notifications.models import Notification
+from notifications.services import preferences_of
+from tests.mentoring.factories import cleared_mentor
+
+pytestmark = pytest.mark.django_db
+
+
+def notices(kind, **filters):
+    return Notification.objects.filter(kind=f"mentoring.{kind}", **filters)
+
+
+def test_a_referral_tells_the_person_what_happens_next_by_their_own_route(
+    client_of, mentee, coordinator, django_capture_on_commit_callbacks
+):
+    client = client_of(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("mentoring:referral_new"),
+            {
+                "email": mentee.email,
+                "contact_preference": "text",
+                "phone": "07700 900123",
+                "needs": ["housing"],
+            },
+        )
+    assert response.status_code == 302
+    (told,) = notices("referred", recipient=mentee)
+    assert told.title == "You have been put forward for a mentor"
+    assert "What happens next" in told.body and coordinator.display_name in told.body
+    prefs = preferences_of(mentee)
+    assert prefs.default_channels == ["sms"] and prefs.phone == "+447700900123"
+    # A number typed by someone else is not texted until the person confirms it; nothing goes
+    # by e-mail either, as they asked for texts: the notice waits in their inbox.
+    assert prefs.phone_confirmed_at is None
+    assert sms.outbox == [] and mail.outbox == []
+    assert client_of(mentee).get(told.url).status_code == 200
+
+
+def test_a_bad_phone_number_is_refused_in_plain_words(client_of, mentee, coordinator):
+    response = client_of(coordinator).post(
+        reverse("mentoring:referral_new"),
+        {"email": mentee.email, "contact_preference": "text", "phone": "12"},
+    )
+    assert response.status_code == 200
+    assert "Please check the number" in response.content.decode()
+    assert not notices("referred").exists()
+
+
+def test_through_a_worker_means_the_inbox_only(
+    mentee, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.refer(person=mentee, by=coordinator, contact_preference="in_person")
+    assert notices("referred", recipient=mentee).exists()
+    assert mail.outbox == [] and sms.outbox == []
+
+
+def test_coordinators_hear_of_a_self_referral(
+    mentee, coordinator, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.refer(person=mentee, by=mentee, contact_preference="email")
+    (told,) = notices("referral_received")
+    assert told.recipient == coordinator
+    assert told.url == reverse("mentoring:suggestions", args=[referral.pk])
+    assert [m.to for m in mail.outbox] == [[mentee.email], [coordinator.email]]
+
+
+def test_a_proposal_waits_for_the_mentor_then_the_mentee(mentor, mentee, coordinator):
+    cleared_mentor(mentor)
+    referral = services.refer(person=mentee, by=coordinator, contact_preference="email")
+    match = services.propose_match(referral=referral, mentor=mentor, by=coordinator)
+    proposal = notices("match_proposed").get()
+    assert proposal.recipient == mentor and proposal.needs_answer and proposal.done_at is None
+
+    services.answer_proposal(match=match, by=mentor, accept=True)
+    proposal.refresh_from_db()
+    assert proposal.done_at is not None
+    said_yes = notices("mentor_said_yes").get()
+    assert said_yes.recipient == mentee and said_yes.needs_answer
+    assert said_yes.title == "Your mentor said yes"
+    assert notices("proposal_answered", recipient=coordinator).get().context["accepted"] is True
+
+    services.agree_to_match(match=match, by=mentee)
+    said_yes.refresh_from_db()
+    assert said_yes.done_at is not None
+    assert notices("match_started", recipient=mentor).exists()
+
+
+def test_a_declined_proposal_sends_the_coordinator_back_to_the_suggestions(
+    mentor, mentee, coordinator
+):
+    cleared_mentor(mentor)
+    referral = services.refer(person=mentee, by=coordinator, contact_preference="email")
+    match = services.propose_match(referral=referral, mentor=mentor, by=coordinator)
+    services.answer_proposal(match=match, by=mentor, accept=False)
+    answer = notices("proposal_answered").get()
+    assert answer.url == reverse("mentoring:suggestions", args=[referral.pk])
+    assert not notices("mentor_said_yes").exists()
+
+
+def test_moving_a_meeting_tells_the_other_person_and_reminders_follow(
+    client_of, meeting, django_capture_on_commit_callbacks
+):
+    mentor, mentee = meeting.match.mentor, meeting.match.mentee
+    new_day = timezone.localdate() + timedelta(days=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(mentor).post(
+            reverse("mentoring:meeting_move", args=[meeting.pk]),
+            {
+                "day": new_day.isoformat(),
+                "time": "14:30",
+                "minutes": "45",
+                "place_kind": meeting.place_kind,
+                "place": "",
+            },
+        )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).date() == new_day
+    (told,) = notices("meeting_changed")
+    assert told.recipient == mentee and "14:30" in told.title
+    assert [m.to for m in mail.outbox] == [[mentee.email]]
+
+
+def test_the_mentee_can_cancel_and_the_mentor_is_told(client_of, meeting):
+    mentor, mentee = meeting.match.mentor, meeting.match.mentee
+    page = client_of(mentee).get(reverse("mentoring:meeting", args=[meeting.pk]))
+    assert "Cancel this meeting" in page.content.decode()
+    assert "Move this meeting" not in page.content.decode()
+    client_of(mentee).post(reverse("mentoring:meeting_cancel", args=[meeting.pk]))
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    (told,) = notices("meeting_changed")
+    assert told.recipient == mentor and told.title.startswith("Meeting cancelled")
+    # Twice changes nothing and tells nobody twice.
+    client_of(mentee).post(reverse("mentoring:meeting_cancel", args=[meeting.pk]))
+    assert notices("meeting_changed").count() == 1
+
+
+def test_a_coordinator_cancelling_tells_both(meeting, coordinator):
+    services.set_meeting_status(meeting=meeting, by=coordinator, status=MeetingStatus.CANCELLED)
+    told = {n.recipient for n in notices("meeting_changed")}
+    assert told == {meeting.match.mentor, meeting.match.mentee}
+
+
+def test_a_cancelled_meeting_is_not_reminded(meeting, mentee):
+    from mentoring.choices import ReminderKind
+    from mentoring.tasks import send_meeting_reminder
+
+    services.cancel_meeting(meeting=meeting, by=mentee)
+    assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 0
