@@ -5,13 +5,16 @@ Each function checks who may do it, changes state in a transaction, and writes t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -194,17 +197,51 @@ def export_personal_data_json(*, user: User) -> str:
     return json.dumps(export_personal_data(user=user), cls=DjangoJSONEncoder, indent=2)
 
 
-def close_sockets(*, user_id: int) -> None:
-    """Close the person's open websockets (chat), after the current transaction commits.
+def session_group(session_key: str) -> str:
+    """The channel-layer group of the sockets one web session opened (``session.<hash>``).
 
-    Every consumer joins the group ``user.<id>`` and closes itself on ``session.ended``: a socket
-    must not outlive a logout, a password change, a ban or a deactivation.
+    Named from a hash: a group name travels through Redis and logs, a session key must not.
     """
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def _send_session_ended(group: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    group = f"user.{user_id}"
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, {"type": "session.ended"}))
+
+
+def close_sockets(*, user_id: int) -> None:
+    """Close every open websocket of the person, in all their sessions, after commit.
+
+    Every consumer joins ``user.<id>`` and ``session.<hash>`` and closes itself on
+    ``session.ended``: no socket outlives a password change, a ban or a deactivation.
+    """
+    _send_session_ended(f"user.{user_id}")
+
+
+def close_session_sockets(*, session_key: str | None) -> None:
+    """Close the websockets one session opened, and no others (after commit): logging out on a
+    phone leaves the laptop's chat open."""
+    if session_key:
+        _send_session_ended(session_group(session_key))
+
+
+def socket_allowed(*, user: User, session) -> bool:
+    """The pages' log-in rules, for a websocket handshake (accounts.middleware has the pages').
+
+    Staff must have set up two-step log-in, and a staff session idle for longer than
+    STAFF_SESSION_IDLE_SECONDS is over. Call from a sync thread: it reads the database.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.is_staff_role:
+        return True
+    if staff_without_two_factor(user):
+        return False
+    last_seen = session.get("last_seen") if session is not None else None
+    return last_seen is None or time.time() - last_seen <= settings.STAFF_SESSION_IDLE_SECONDS
 
 
 def end_all_sessions(*, user: User) -> None:

@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 from django.conf import settings
 from django.db import DatabaseError
 
+from accounts.services import session_group, socket_allowed
 from chat import services
 from chat.permissions import membership_in
 
@@ -100,8 +101,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.user_id = user.pk
+        session = self.scope.get("session")
         try:
-            hello = await _db(_connect_check)(user, self.room_id)
+            # The pages' log-in rules first (staff need two-step log-in), then the room's.
+            allowed = await _db(socket_allowed)(user=user, session=session)
+            hello = await _db(_connect_check)(user, self.room_id) if allowed else None
         except DatabaseError:
             logger.warning("chat connect: database unavailable")
             await self.close(code=1011)
@@ -111,7 +115,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.groups_joined: list[str] = []
-        for group in (f"room.{self.room_id}", f"user.{self.user_id}"):
+        # user.<id>: every socket of the person (ban, password change, deactivation);
+        # session.<hash>: this session's only (logging out elsewhere leaves this one open).
+        groups = [f"room.{self.room_id}", f"user.{self.user_id}"]
+        if session is not None and session.session_key:
+            groups.append(session_group(session.session_key))
+        for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         self.sent_ids: set[int] = set()
