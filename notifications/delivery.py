@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 RETRY_AFTER = dt.timedelta(minutes=5)
 CLAIMABLE = [DeliveryStatus.QUEUED, DeliveryStatus.HELD]
+NO_CONFIRMED_NUMBER = "No confirmed mobile number"
 
 
 def in_quiet_hours(moment: dt.datetime, start: dt.time, end: dt.time) -> bool:
@@ -167,7 +168,7 @@ def _send_text(delivery, notification, kind, prefs) -> str:
     from notifications.sms import SMSError, get_backend
 
     if not prefs.can_text:
-        why = "Texts stopped" if prefs.texts_stopped_at else "No confirmed mobile number"
+        why = "Texts stopped" if prefs.texts_stopped_at else NO_CONFIRMED_NUMBER
         _finish(delivery, DeliveryStatus.SKIPPED, error=why)
         fall_back(notification, failed=SMS)
         return DeliveryStatus.SKIPPED
@@ -237,20 +238,40 @@ def fall_back(notification: Notification, *, failed: str) -> str | None:
     return _send_email(delivery, notification, words, prefs)
 
 
+# Twilio's words for a text's progress -> ours; the others ("queued", "accepted", "sending")
+# change nothing.
+PROVIDER_STATUSES = {
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "failed": DeliveryStatus.FAILED,
+    "undelivered": DeliveryStatus.FAILED,
+}
+
+
 def record_status(*, provider_ref: str, status: str, error: str = "") -> Delivery | None:
-    """A delivery report from the text provider: sent, delivered or failed."""
+    """A delivery report from the text provider (``status`` in its words or ours). A text that
+    failed falls back to e-mail, once; a late "sent" never undoes "delivered"."""
+    ours = PROVIDER_STATUSES.get(status, status)
     delivery = (
         Delivery.objects.select_related("notification__recipient")
         .filter(provider_ref=provider_ref, channel=SMS)
         .first()
     )
-    if delivery is None:
+    if delivery is None or not provider_ref:
         return None
-    if status == DeliveryStatus.DELIVERED:
-        _finish(delivery, DeliveryStatus.DELIVERED)
-    elif status == DeliveryStatus.FAILED and delivery.status != DeliveryStatus.FAILED:
-        _finish(delivery, DeliveryStatus.FAILED, error=error or "The phone network refused it")
-        fall_back(delivery.notification, failed=SMS)
+    if ours == DeliveryStatus.DELIVERED:
+        if Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENT).update(
+            status=DeliveryStatus.DELIVERED
+        ):
+            delivery.status = DeliveryStatus.DELIVERED
+    elif ours == DeliveryStatus.FAILED:
+        why = f"The phone network refused it{f' ({error})' if error else ''}"[:200]
+        failed = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[DeliveryStatus.SENT, DeliveryStatus.DELIVERED]
+        ).update(status=DeliveryStatus.FAILED, error=why)
+        if failed:
+            delivery.status, delivery.error = DeliveryStatus.FAILED, why
+            fall_back(delivery.notification, failed=SMS)
     return delivery
 
 
