@@ -27,6 +27,7 @@ from notifications.models import (
     PushSubscription,
 )
 from notifications.phones import e164, uk_mobile
+from notifications.push import push_enabled
 from notifications.render import render_kind
 from notifications.sms import send_on_commit
 
@@ -77,17 +78,19 @@ def notify(
         written.append(notification)
     if written:
         ids = [n.pk for n in written]
-        transaction.on_commit(lambda: _after_commit(ids))
+        people_told = sorted({n.recipient_id for n in written})
+        transaction.on_commit(lambda: _after_commit(ids, people_told))
     return written
 
 
-def _after_commit(ids: list[int]) -> None:
+def _after_commit(ids: list[int], user_ids: list[int]) -> None:
     from notifications.delivery import deliver
-    from notifications.live import send_unread_counts
+    from notifications.live import send_unread_count
 
     for pk in ids:
         deliver.enqueue(notification_id=pk)
-    send_unread_counts(ids)
+    for user_id in user_ids:
+        send_unread_count(user_id)
 
 
 def resolve(*, to: User, kind: str, key: str) -> int:
@@ -134,9 +137,13 @@ def preferences_of(user: User) -> Preferences:
     prefs = getattr(user, "_notice_preferences", None)
     if prefs is not None:
         return prefs
-    prefs, _created = Preferences.objects.get_or_create(
-        user=user, defaults={"default_channels": [EMAIL]}
-    )
+    try:
+        # No query when loaded with the person (select_related("notice_preferences")).
+        prefs = user.notice_preferences
+    except Preferences.DoesNotExist:
+        prefs, _created = Preferences.objects.get_or_create(
+            user=user, defaults={"default_channels": [EMAIL]}
+        )
     user._notice_preferences = prefs
     return prefs
 
@@ -187,7 +194,7 @@ def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> l
     else:
         # An empty list is a choice too: "through a worker" means the inbox only.
         chosen = list(prefs.default_channels)
-        if "push" in kind.channels and user.push_subscriptions.exists():
+        if "push" in kind.channels and push_enabled() and user.push_subscriptions.exists():
             chosen.append("push")
     chosen = [c for c in chosen if c in kind.channels]
     if not kind.optional and not (set(chosen) & {EMAIL, SMS}):
