@@ -265,6 +265,9 @@ TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+# The number a person can ring to reach a coordinator: in the answer to a text saying HELP.
+# Empty: the answer says to text a message instead (it reaches the coordinators).
+ORGANISATION_PHONE = env_str("ORGANISATION_PHONE")
 # Web push to the installed app: a VAPID key pair (base64url, `vapid --gen`) and a contact.
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")
