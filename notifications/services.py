@@ -208,3 +208,15 @@ def record_contact_preference(
     user._notice_preferences = prefs
     audit.record(actor=by, action="notifications.contact_preference", subject=user)
     return prefs
+
+
+@transaction.atomic
+def take_a_break(*, user: User, until) -> Preferences:
+    """Only urgent notices reach the person until ``until`` (``None`` ends the break at once);
+    everything else still waits in their inbox."""
+    prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+    prefs.paused_until = until
+    prefs.save(update_fields=["paused_until", "updated_at"])
+    user._notice_preferences = prefs
+    audit.record(actor=user, action="notifications.break", subject=user)
+    return prefs

@@ -15,6 +15,7 @@ from chat import services
 from chat.models import (
     Ban,
     ChatBreak,
+    CrisisItem,
     Membership,
     Message,
     MessageState,
@@ -176,7 +177,12 @@ def test_crisis_words_show_support_and_alert_moderators(
     assert ModerationAction.objects.filter(action="crisis.alert", message=result.message).exists()
     assert (
         f"user.{moderator.pk}",
-        {"type": "chat.alert", "room": room.pk, "message": result.message.pk},
+        {
+            "type": "chat.alert",
+            "room": room.pk,
+            "message": result.message.pk,
+            "url": f"/chat/crisis/{CrisisItem.objects.get().pk}/",
+        },
     ) in layer.sent
 
 
