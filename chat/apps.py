@@ -7,7 +7,10 @@ class ChatConfig(AppConfig):
     verbose_name = _("Group chat")
 
     def ready(self) -> None:
-        from chat import notices, receivers  # noqa: F401 - notices declares what chat tells people
+        from chat import (
+            notices,  # noqa: F401 - declares chat's kinds of notice
+            receivers,
+        )
         from mentoring import signals
 
         signals.match_activated.connect(receivers.on_match_activated, dispatch_uid="chat.pair")
@@ -24,23 +27,10 @@ class ChatConfig(AppConfig):
         return [NavItem(label=str(_("Chat")), url=reverse("chat:rooms"), order=40)]
 
     def attention_items(self, user):
-        """Reports waiting, on the "Needs you today" card of those who can moderate rooms."""
-        from django.urls import reverse
+        """Crises, reports and held messages, on the "Needs you today" card of moderators."""
+        from chat.crisis import attention_items
 
-        from accounts.hooks import AttentionItem
-        from accounts.roles import Role
-        from chat.selectors import reports_waiting
-
-        if not user.is_authenticated or not user.has_role(Role.MODERATOR, Role.COORDINATOR):
-            return []
-        return [
-            AttentionItem(
-                str(_("Chat reports waiting")),
-                reports_waiting(user),
-                reverse("chat:rooms"),
-                order=30,
-            )
-        ]
+        return attention_items(user)
 
     def today_cards(self, request):
         from django.urls import reverse
@@ -62,9 +52,12 @@ class ChatConfig(AppConfig):
         ]
 
     def daily(self, now):
-        """Blocked messages are kept for moderators for a while, then deleted."""
+        """Crises nobody picked up are escalated (also from a deferred task and
+        `manage.py escalate_crises` on cron); blocked messages kept for moderators expire."""
         from chat.services import purge_blocked_attempts
+        from chat.services.crisis import escalate_due
 
+        escalate_due(now=now)
         purge_blocked_attempts(now=now)
 
     def seed_demo(self, personas, stdout):

@@ -376,7 +376,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_alert(self, event):
         if event["room"] == self.room_id:
-            await self.send_json({"type": "alert", "message": event["message"]})
+            await self.send_json(
+                {"type": "alert", "message": event["message"], "url": event.get("url", "")}
+            )
 
     async def chat_kick(self, event):
         if event["room"] == self.room_id:

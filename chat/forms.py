@@ -134,3 +134,8 @@ class BreakForm(forms.Form):
         ],
     )
     everywhere = forms.BooleanField(label=_("From all chat, not just this room"), required=False)
+    pause_notices = forms.BooleanField(
+        label=_("Also pause notifications until then (urgent ones still come)"),
+        required=False,
+        initial=True,
+    )

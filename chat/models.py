@@ -446,3 +446,14 @@ class ChatBreak(models.Model):
 
     def __str__(self) -> str:
         return f"break for {self.user} until {self.until}"
+
+
+# Crisis routing (items, on-call rota, check-ins) lives in its own module; importing it here makes
+# its models part of the chat app.
+from chat.crisis_models import (  # noqa: E402, F401
+    CheckIn,
+    CheckInReply,
+    CheckInWording,
+    CrisisItem,
+    OnCallShift,
+)

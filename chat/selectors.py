@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from chat.models import ChatBreak, Membership, Message, MessageState, Room
 from chat.services import reports_waiting
+from chat.services.rooms import held_waiting
 
 
 def memberships_with_unread(user: User) -> QuerySet[Membership]:
@@ -52,7 +53,9 @@ def today_summary(user: User) -> dict:
     """Unread messages per room (not on a break) and, for moderators, what waits for them."""
     rows = [m for m in memberships_with_unread(user) if m.unread and not m.resting]
     # Only moderators and coordinators can moderate a room (services.add_member).
-    waiting = reports_waiting(user) if user.has_role(Role.MODERATOR, Role.COORDINATOR) else 0
+    waiting = 0
+    if user.has_role(Role.MODERATOR, Role.COORDINATOR):
+        waiting = reports_waiting(user) + held_waiting(user)
     return {
         "rooms": [(m.room, m.unread) for m in rows],
         "unread": sum(m.unread for m in rows),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chat import views
+from chat import crisis_views, views
 
 app_name = "chat"
 
@@ -27,4 +27,20 @@ urlpatterns = [
     path("messages/<id:pk>/report/", views.report_message, name="report"),
     path("messages/<id:pk>/moderate/", views.moderate_message, name="moderate_message"),
     path("messages/<id:pk>/concern/", views.raise_concern, name="concern"),
+    # Crisis routing (chat/crisis_views.py)
+    path("crisis/", crisis_views.items, name="crisis_items"),
+    path("crisis/<id:pk>/", crisis_views.item, name="crisis_item"),
+    path("crisis/<id:pk>/claim/", crisis_views.claim, name="crisis_claim"),
+    path("crisis/<id:pk>/handled/", crisis_views.handled, name="crisis_handled"),
+    path("crisis/<id:pk>/concern/", crisis_views.concern, name="crisis_concern"),
+    path("crisis/<id:pk>/check-in/", crisis_views.check_in, name="crisis_check_in"),
+    path("check-ins/<id:pk>/", crisis_views.my_check_in, name="check_in"),
+    path("check-in-wordings/", crisis_views.wordings, name="check_in_wordings"),
+    path(
+        "check-in-wordings/<id:pk>/delete/",
+        crisis_views.delete_wording,
+        name="delete_check_in_wording",
+    ),
+    path("on-call/", crisis_views.on_call, name="on_call"),
+    path("on-call/<id:pk>/remove/", crisis_views.remove_shift, name="remove_shift"),
 ]

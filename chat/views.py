@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.forms import show_service_errors
 from accounts.inputs import parse_id
 from accounts.models import User
-from chat import forms, selectors, services
+from chat import crisis, forms, selectors, services
 from chat.models import (
     BlockedAttempt,
     JoinRequest,
@@ -95,6 +95,9 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("body", refusal.message)
         else:
             _tell_author(request, result)
+            if {"crisis", "support"} & set(result.notices):
+                # Every support line, on the page itself (no JavaScript needed).
+                return redirect(f"{reverse('chat:room', args=[pk])}?support=1#chat-support")
             return redirect(f"{reverse('chat:room', args=[pk])}#m{result.message.pk}")
     before = _int(request.GET.get("before"))
     # Read before the history: live chat asks for every change after it, so none made while
@@ -120,6 +123,7 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "resting": services.on_break(request.user, membership.room_id),
             "edit_seconds": settings.CHAT_EDIT_SECONDS,
             "support_lines": settings.CRISIS_SUPPORT_LINES,
+            "show_support": request.GET.get("support") == "1",
         },
         status=status,
     )
@@ -131,14 +135,12 @@ def _tell_author(request: HttpRequest, result: services.PostResult) -> None:
             request, _("Thanks. A moderator will look at your message before others see it.")
         )
     if {"crisis", "support"} & set(result.notices):
-        line = settings.CRISIS_SUPPORT_LINES[0]
         flash.warning(
             request,
             _(
                 "It sounds like things are hard. You are not on your own: "
-                "%(name)s, %(phone)s. %(text)s"
-            )
-            % line,
+                "people you can talk to now are listed on this page."
+            ),
         )
 
 
@@ -298,6 +300,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         "chat/moderate.html",
         {
             "room": room_obj,
+            "crisis_items": crisis.open_items_for(request.user, room=room_obj),
             "queue": queue,
             "members": [(m, sanctions.get(m.user_id, []), ladder[m.user_id]) for m in members],
             "log": log,
@@ -452,6 +455,7 @@ def take_break(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             room=None if form.cleaned_data["everywhere"] else membership.room,
             minutes=form.cleaned_data["minutes"],
+            pause_notices=form.cleaned_data["pause_notices"],
         )
         flash.info(request, _("Break started. Take care of yourself."))
     return redirect("chat:room", pk=pk)

@@ -404,3 +404,15 @@ def unsubscribe_push(*, user: User, endpoint: str) -> int:
         if count:
             audit.record(actor=user, action="notifications.push_off", subject=user)
     return count
+
+
+@transaction.atomic
+def take_a_break(*, user: User, until) -> Preferences:
+    """Only urgent notices reach the person until ``until`` (``None`` ends the break at once);
+    everything else still waits in their inbox."""
+    prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+    prefs.paused_until = until
+    prefs.save(update_fields=["paused_until", "updated_at"])
+    user._notice_preferences = prefs
+    audit.record(actor=user, action="notifications.break", subject=user)
+    return prefs

@@ -21,13 +21,11 @@ from chat.models import (
     MAX_BODY,
     BlockedAttempt,
     FilterAction,
-    MemberRole,
     Membership,
     Message,
     MessageChange,
     MessageRevision,
     MessageState,
-    ModerationAction,
     Room,
     RoomKind,
     WordFilter,
@@ -424,86 +422,10 @@ def purge_blocked_attempts(*, now) -> int:
 
 
 def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]:
-    """Crisis words: moderators get an alert in the log and, if online, on their screens.
+    """Crisis words: a crisis item, the people on call told, live alerts (chat.services.crisis)."""
+    from chat.services.crisis import open_crisis
 
-    A room without moderators (a mentoring pair's) alerts the safeguarding leads instead, at most
-    once a day per person and room: nobody else would know.
-    """
-    ModerationAction.objects.create(
-        room=room,
-        actor=None,
-        action="crisis.alert",
-        subject=message.author,
-        message=message,
-        reason="crisis words",
-    )
-    moderator_ids = list(
-        Membership.objects.filter(room=room, role=MemberRole.MODERATOR).values_list(
-            "user_id", flat=True
-        )
-    )
-    if not moderator_ids:
-        _alert_safeguarding_leads(room=room, message=message)
-    else:
-        _notify_moderators(room=room, message=message, moderator_ids=moderator_ids)
-    return [
-        (f"user.{user_id}", {"type": "chat.alert", "room": room.pk, "message": message.pk})
-        for user_id in moderator_ids
-    ]
-
-
-def _notify_moderators(*, room: Room, message: Message, moderator_ids: list[int]) -> None:
-    """Moderators who are not looking at the room are told too (delivered after commit). The
-    notice names no one and repeats no words: they read the room behind log-in."""
-    from django.urls import reverse
-
-    from notifications import notify
-
-    moderators = User.objects.filter(pk__in=moderator_ids, is_active=True).exclude(
-        pk=message.author_id
-    )
-    notify(
-        to=list(moderators),
-        kind="chat.crisis_alert",
-        # Once an hour per person and room: ten worried messages are one alert, not ten.
-        key=f"room:{room.pk}:person:{message.author_id}:{timezone.now():%Y%m%d%H}",
-        context={"url": reverse("chat:room", args=[room.pk])},
-    )
-
-
-def _alert_safeguarding_leads(*, room: Room, message: Message) -> None:
-    from safeguarding.models import AUTOMATIC_REF, Source
-    from safeguarding.services import raise_concern
-
-    already = ModerationAction.objects.filter(
-        room=room,
-        subject=message.author,
-        action="crisis.concern",
-        created_at__gte=timezone.now() - timedelta(days=1),
-    ).exists()
-    if already:
-        return
-    # The words stay in the chat: the lead reads who and where, and reaches out.
-    raise_concern(
-        raised_by=None,
-        subject=message.author,
-        summary=_(
-            "Words that can mean someone is in crisis were used in a chat that no moderator "
-            "watches (%(room)s, message %(id)s). They were shown where to get help at once. "
-            "Please check in with them, or with their peer mentor or coordinator."
-        )
-        % {"room": room.get_kind_display(), "id": message.pk},
-        source=Source.CHAT_MESSAGE,
-        source_ref=f"{AUTOMATIC_REF}message:{message.pk}",
-    )
-    _log(
-        room=room,
-        actor=None,
-        action="crisis.concern",
-        subject=message.author,
-        message=message,
-        reason="safeguarding leads alerted",
-    )
+    return open_crisis(room=room, message=message)
 
 
 # --- Own messages -------------------------------------------------------------------------------

@@ -209,8 +209,11 @@ BREAK_CHOICES_MINUTES = (60, 60 * 24, 60 * 24 * 7)
 
 
 @transaction.atomic
-def take_break(*, user: User, room: Room | None, minutes: int) -> ChatBreak:
-    """Quiet a room (or all chat) for a while: no unread counts, a reminder on the room page."""
+def take_break(
+    *, user: User, room: Room | None, minutes: int, pause_notices: bool = False
+) -> ChatBreak:
+    """Quiet a room (or all chat) for a while: no unread counts, a reminder on the room page.
+    With ``pause_notices`` only urgent notifications reach the person until the break ends."""
     if minutes not in BREAK_CHOICES_MINUTES:
         raise ValidationError({"minutes": _("Please choose how long.")})
     if room is not None and not Membership.objects.filter(room=room, user=user).exists():
@@ -219,11 +222,21 @@ def take_break(*, user: User, room: Room | None, minutes: int) -> ChatBreak:
     chat_break, _created = ChatBreak.objects.update_or_create(
         user=user, room=room, defaults={"until": until}
     )
+    if pause_notices:
+        from notifications.services import take_a_break
+
+        take_a_break(user=user, until=until)
     return chat_break
 
 
 def end_break(*, user: User, room: Room | None) -> None:
     ChatBreak.objects.filter(user=user, room=room).delete()
+    if room is None:
+        from notifications.models import Preferences
+        from notifications.services import take_a_break
+
+        if Preferences.objects.filter(user=user, paused_until__gt=timezone.now()).exists():
+            take_a_break(user=user, until=None)
 
 
 def on_break(user: User, room_id: int | None = None) -> bool:
@@ -276,12 +289,21 @@ def close_pair_room(*, match_id: int, reason: str = "") -> None:
 
 
 def reports_waiting(user: User) -> int:
-    """Messages with open reports or held, in rooms the person moderates. One query."""
+    """Messages with open reports, in rooms the person moderates. One query."""
     return (
         Message.objects.filter(
             room__memberships__user=user, room__memberships__role=MemberRole.MODERATOR
         )
-        .filter(Q(state=MessageState.HELD) | Q(reports__resolved_at=None, reports__isnull=False))
+        .filter(reports__resolved_at=None, reports__isnull=False)
         .exclude(state=MessageState.DELETED)
         .aggregate(n=Count("id", distinct=True))["n"]
     )
+
+
+def held_waiting(user: User) -> int:
+    """Held messages waiting for a moderator, in rooms the person moderates. One query."""
+    return Message.objects.filter(
+        room__memberships__user=user,
+        room__memberships__role=MemberRole.MODERATOR,
+        state=MessageState.HELD,
+    ).count()

@@ -406,7 +406,16 @@ CRISIS_SUPPORT_LINES = [
         "phone": "0300 123 6600",
         "text": "Honest, confidential information and advice about drugs, any time.",
     },
+    {
+        "name": "Shout",
+        "phone": "85258",
+        "how": "text",
+        "text": "Text SHOUT to 85258 if you would rather write than talk. Free, any time.",
+    },
 ]
+
+# A crisis item nobody has claimed or handled after this long goes to the safeguarding leads.
+CHAT_CRISIS_ESCALATE_MINUTES = env_int("CHAT_CRISIS_ESCALATE_MINUTES", 15)
 
 # Websocket frames: an explicit cap whichever server runs (daphne's own default is far larger).
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024

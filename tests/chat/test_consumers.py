@@ -140,6 +140,7 @@ async def test_crisis_words_send_support_lines_to_the_author(
         assert ack["support"] == settings.CRISIS_SUPPORT_LINES
         alert = await alex.receive_type("alert")
         assert alert["message"] == ack["id"]
+        assert alert["url"].startswith("/chat/crisis/")  # the link opens the crisis item
 
 
 async def test_malformed_frames_get_an_error_and_the_socket_stays_up(room, mentee, fresh_layer):

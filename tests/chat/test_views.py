@@ -230,7 +230,7 @@ def test_moderator_actions_by_http(client_of, room, moderator, mentee, message):
     response = alex.post(reverse("chat:concern", args=[message.pk]), {"summary": "worried"})
     assert response.status_code == 302
     page = alex.get(reverse("chat:moderate", args=[room.pk])).content.decode()
-    assert "cool off" in page and "concern.raised" in page
+    assert "cool off" in page and "Raised a safeguarding concern" in page
     alex.post(reverse("chat:filters"), {"phrase": "park bench", "action": "hold", "note": ""})
     assert WordFilter.objects.filter(phrase="park bench").exists()
 
@@ -340,5 +340,9 @@ def test_post_form_never_fails_with_a_server_error(client_of, mentor, room, body
 
 def test_chat_reports_waiting_on_needs_you_today(client_of, moderator, mentee):
     items = client_of(moderator).get(reverse("accounts:today")).context["attention"]
-    assert [(str(i.label), i.count) for i in items] == [("Chat reports waiting", 0)]
+    assert [(str(i.label), i.count) for i in items] == [
+        ("Someone may be in danger", 0),
+        ("Chat reports waiting", 0),
+        ("Messages waiting for a moderator", 0),
+    ]
     assert client_of(mentee).get(reverse("accounts:today")).context["attention"] == []

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from chat.services import install_default_filters, post_message
+from chat.models import CrisisItem
+from chat.services import crisis, install_default_filters, post_message
 from cms import services as cms_services
 from mentoring import services as mentoring
 from notifications import kinds, notify
@@ -59,7 +60,10 @@ SENSITIVE = [
     "self-harm",
     "risk",
 ]
-STAFF_ALERTS = {"safeguarding.concern_raised", "chat.crisis_alert"}
+STAFF_ALERTS = {"safeguarding.concern_raised", "chat.crisis", "chat.crisis_escalated"}
+# Urgent notices to one person that cannot be switched off either: a moderator's private
+# check-in with them, and their answer to the moderator.
+CHECK_INS = {"chat.check_in", "chat.check_in_reply"}
 
 
 def _at(day_offset: int, hour: int) -> datetime:
@@ -148,6 +152,14 @@ def told(
         install_default_filters()
         room = make_room(mentee, moderators=[moderator])
         post_message(room=room, author=mentee, body="I keep thinking about suicide")
+        # A moderator checks in privately and the person answers; another crisis nobody picks
+        # up is escalated to the safeguarding leads.
+        item = CrisisItem.objects.get(room=room)
+        check_in = crisis.send_check_in(item=item, by=moderator, body="Are you safe?")
+        crisis.reply_to_check_in(check_in=check_in, by=mentee, reply="safe")
+        other_room = make_room(mentor, moderators=[moderator])
+        post_message(room=other_room, author=mentor, body="I want to end my life")
+        crisis.escalate_due(now=timezone.now() + timedelta(minutes=16))
 
         notify(
             to=coordinator,
@@ -283,7 +295,7 @@ def test_each_kind_is_declared_once_with_plain_rules(client_of, mentee):
         assert str(kind.label).strip() and kind.channels, kind.name
         if not kind.optional:
             assert kind.urgent, kind.name  # only urgent staff alerts cannot be switched off
-    assert {k.name for k in declared if not k.optional} == STAFF_ALERTS
+    assert {k.name for k in declared if not k.optional} == STAFF_ALERTS | CHECK_INS
     answers = {k.name for k in declared if k.needs_answer}
     assert {"mentoring.match_proposed", "mentoring.mentor_said_yes"} <= answers
     for name in ("mentoring.meeting_reminder", "volunteering.shift_reminder"):

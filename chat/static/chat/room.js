@@ -177,7 +177,17 @@
         else if (frame.room.meeting_mode) { say("A meeting has started: raise your hand to speak."); }
         break;
       case "unread": showUnread(frame.count); break;
-      case "alert": say("A message may show someone in crisis: see the moderation page."); break;
+      case "alert": {
+        say("Someone may be in danger. ");
+        // The link opens the crisis item itself (a same-site path from the server).
+        if (statusEl && typeof frame.url === "string" && /^\/[^\/]/.test(frame.url)) {
+          var open = document.createElement("a");
+          open.href = frame.url;
+          open.textContent = "Open the crisis item";
+          statusEl.appendChild(open);
+        }
+        break;
+      }
       case "closing":
         stopped = true;
         say(frame.reason === "session_ended" ? "You have been logged out." : "You are no longer in this room.");

@@ -1,0 +1,107 @@
+"""Forms for crisis routing: plain-language labels and errors."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role
+from chat.models import CheckInReply, Room, RoomKind
+from chat.services.crisis import MAX_WORDS, ROTA_ROLES
+
+
+class HandledForm(forms.Form):
+    note = forms.CharField(
+        label=_("What happened (optional, for the log)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CrisisConcernForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What worries you"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Please say what happened or what worries you.")},
+    )
+
+
+class CheckInForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your private message"),
+        max_length=MAX_WORDS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Only they will see it. Change the words so they sound like you."),
+        error_messages={"required": _("Please write something first.")},
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.ChoiceField(choices=CheckInReply.choices)
+    words = forms.CharField(
+        label=_("Or write to them in your own words"),
+        max_length=MAX_WORDS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WordingForm(forms.Form):
+    label = forms.CharField(label=_("Short name"), max_length=80)
+    body = forms.CharField(
+        label=_("The words"), max_length=MAX_WORDS, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ShiftForm(forms.Form):
+    person = forms.ModelChoiceField(
+        label=_("Who"),
+        queryset=User.objects.none(),
+        empty_label=_("Choose someone"),
+        error_messages={"required": _("Please choose who is on call.")},
+    )
+    room = forms.ModelChoiceField(
+        label=_("For"),
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label=_("Every room (the whole organisation)"),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("From"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Please say when it starts."),
+            "invalid": _("Please give a date and time."),
+        },
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Until"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={
+            "required": _("Please say when it ends."),
+            "invalid": _("Please give a date and time."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            User.objects.filter(
+                is_active=True, groups__name__in=[*ROTA_ROLES, Role.SAFEGUARDING_LEAD]
+            )
+            .distinct()
+            .order_by("display_name", "pk")
+        )
+        self.fields["person"].label_from_instance = lambda user: user.display_name
+        self.fields["room"].queryset = Room.objects.filter(closed_at=None).exclude(
+            kind=RoomKind.PAIR
+        )

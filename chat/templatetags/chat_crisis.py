@@ -1,0 +1,18 @@
+from django import template
+
+from chat.crisis import plain_action as _plain_action
+
+register = template.Library()
+
+
+@register.filter
+def plain_action(code: str) -> str:
+    """A moderation log code (``crisis.alert``) in plain words."""
+    return _plain_action(code or "")
+
+
+@register.filter
+def support_href(line: dict) -> str:
+    """A support line's link: ``sms:`` for a text line, ``tel:`` for the others."""
+    number = str(line.get("phone", "")).replace(" ", "")
+    return f"sms:{number}" if line.get("how") == "text" else f"tel:{number}"
