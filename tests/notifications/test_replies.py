@@ -13,6 +13,7 @@ from notifications import notify, sms
 from notifications.inbound import _HANDLERS, keyword, register_reply_handler
 from notifications.kinds import SMS
 from notifications.models import InboundText, Notification
+from notifications.render import sms_segments
 from notifications.services import preferences_of
 from tests.factories import person
 
@@ -132,6 +133,7 @@ def test_help_answers_with_the_crisis_lines_and_the_coordinator(settings):
     for line in settings.CRISIS_SUPPORT_LINES:
         assert line["phone"] in answer
     assert "0300 111 2222" in answer
+    assert sms_segments(answer) == 1
 
 
 def test_yes_goes_to_the_domain_that_asked(handlers, django_capture_on_commit_callbacks):
