@@ -95,7 +95,7 @@ def receive_text(*, from_number: str, body: str, provider_ref: str) -> InboundTe
                 from_number=number, body=body[:1600], provider_ref=provider_ref[:80]
             )
             people = list(
-                Preferences.objects.select_for_update()
+                Preferences.objects.select_for_update(of=("self",))
                 .filter(phone=number, user__is_active=True)
                 .select_related("user")
                 .order_by(F("phone_confirmed_at").desc(nulls_last=True), "-updated_at")

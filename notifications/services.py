@@ -79,16 +79,27 @@ def notify(
     if written:
         ids = [n.pk for n in written]
         people_told = sorted({n.recipient_id for n in written})
-        transaction.on_commit(lambda: _after_commit(ids, people_told))
+        if _queue_is_in_this_database():
+            # The delivery task is a row beside the notice, in the same transaction: the worker
+            # sees both or neither, and a crash just after commit cannot lose a delivery.
+            _enqueue(ids)
+            transaction.on_commit(lambda: _send_unread_counts(people_told))
+        else:
+            transaction.on_commit(lambda: (_enqueue(ids), _send_unread_counts(people_told)))
     return written
 
 
-def _after_commit(ids: list[int], user_ids: list[int]) -> None:
+def _queue_is_in_this_database() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
     from notifications.delivery import deliver
+
+    return isinstance(deliver.get_backend(), DatabaseBackend)
+
+
+def _send_unread_counts(user_ids: list[int]) -> None:
     from notifications.live import send_unread_count
 
-    for pk in ids:
-        deliver.enqueue(notification_id=pk)
     for user_id in user_ids:
         send_unread_count(user_id)
 

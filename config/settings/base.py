@@ -268,6 +268,15 @@ TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
 # The number a person can ring to reach a coordinator: in the answer to a text saying HELP.
 # Empty: the answer says to text a message instead (it reaches the coordinators).
 ORGANISATION_PHONE = env_str("ORGANISATION_PHONE")
+if SMS_BACKEND == "notifications.sms.twilio.Backend" and not (
+    TWILIO_ACCOUNT_SID
+    and TWILIO_AUTH_TOKEN
+    and (TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER)
+):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is Twilio: set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and either "
+        "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER."
+    )
 # Web push to the installed app: a VAPID key pair (base64url, `vapid --gen`) and a contact.
 VAPID_PUBLIC_KEY = env_str("VAPID_PUBLIC_KEY")
 VAPID_PRIVATE_KEY = env_str("VAPID_PRIVATE_KEY")

@@ -19,7 +19,7 @@ def http_service(respond):
         def do_POST(self):  # noqa: N802 - http.server's name
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
-            received.append((self.path, dict(self.headers), body))
+            received.append((self.path, self.headers, body))  # headers: any case
             status, payload = respond(self.path, self.headers, body)
             data = json.dumps(payload).encode()
             self.send_response(status)
