@@ -24,13 +24,24 @@ class MentoringConfig(AppConfig):
                 NavItem(_("My goals"), reverse("mentoring:goals"), order=11),
                 NavItem(_("My journey"), reverse("mentoring:journey"), order=12),
                 NavItem(_("My people"), reverse("mentoring:people"), order=13),
+                NavItem(_("How things are"), reverse("mentoring:outcomes:mine"), order=14),
+                NavItem(_("My milestones"), reverse("mentoring:outcomes:milestones"), order=15),
             ]
         return items
 
+    def ready(self):
+        from mentoring.outcomes import notices  # noqa: F401 - declares outcomes' notice kinds
+
     def today_cards(self, request):
         from mentoring.cards import cards_for
+        from mentoring.outcomes.cards import cards_for as outcome_cards
 
-        return cards_for(request.user)
+        return cards_for(request.user) + outcome_cards(request.user)
+
+    def attention_items(self, user):
+        from mentoring.outcomes.cards import attention_items
+
+        return attention_items(user)
 
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
@@ -41,3 +52,7 @@ class MentoringConfig(AppConfig):
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
+
+        from mentoring.outcomes.services import remind_self_checks_due
+
+        remind_self_checks_due(now)

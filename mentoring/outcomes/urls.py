@@ -1,0 +1,24 @@
+from django.urls import path
+
+from mentoring.outcomes import views
+
+app_name = "outcomes"
+
+urlpatterns = [
+    path("how-things-are/", views.self_check_start, name="start"),
+    path("how-things-are/mine/", views.self_check_mine, name="mine"),
+    path("how-things-are/what-my-mentor-sees/", views.self_check_sharing, name="sharing"),
+    path("how-things-are/<int:pk>/<int:number>/", views.self_check_step, name="step"),
+    path("matches/need-a-check-in/", views.needs_check_in, name="needs_check_in"),
+    path("matches/<int:pk>/how-things-are/", views.match_self_checks, name="match_self_checks"),
+    path("matches/<int:pk>/close/", views.match_close, name="close"),
+    path("matches/<int:pk>/reflection/", views.reflection, name="reflection"),
+    path("matches/<int:pk>/start-again/", views.start_again, name="start_again"),
+    path("meetings/<int:pk>/how-did-it-go/", views.meeting_feedback, name="feedback"),
+    path("meetings/<int:pk>/move/", views.meeting_move, name="move"),
+    path("referrals/time-to-help/", views.time_to_help, name="time_to_help"),
+    path("my-milestones/", views.milestones, name="milestones"),
+    path(
+        "my-milestones/<int:pk>/start-again/", views.milestone_start_again, name="start_again_clock"
+    ),
+]
