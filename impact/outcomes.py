@@ -75,7 +75,9 @@ def _distance(report: OutcomesReport, period: Period) -> None:
     Window functions keep it to two rows a person, however many checks they did."""
     definition = questionnaires.self_check()
     person = [F("person_id")]
-    rows = (
+    # Rank on the narrow columns only, then read the answers of the two rows a person kept, so
+    # the sorts never carry the answers themselves.
+    ends = (
         Response.objects.completed()
         .filter(questionnaire=definition.slug, completed_at__lt=period.ends_before)
         .annotate(
@@ -89,16 +91,19 @@ def _distance(report: OutcomesReport, period: Period) -> None:
         )
         .filter(checks__gte=2)
         .filter(Q(first=1) | Q(last=1))
-        .order_by()
-        .values_list("person_id", "first", "completed_at", "answers")
+        .values("id")
+    )
+    rows = (
+        Response.objects.filter(id__in=ends)
+        .order_by("person_id", "completed_at", "id")
+        .values_list("person_id", "completed_at", "answers")
     )
     firsts, lasts = {}, {}
-    for person_id, first, completed_at, answers in rows:
-        if first == 1:
+    for person_id, completed_at, answers in rows:
+        if person_id not in firsts:
             firsts[person_id] = answers
-        else:
-            if completed_at >= period.starts_at:
-                lasts[person_id] = answers
+        elif completed_at >= period.starts_at:
+            lasts[person_id] = answers
     report.people_with_two_checks = len(lasts)
     report.domains = {domain.key: DomainChange() for domain in definition.domains}
     # A domain's score is 0-100; one step on the 5-step scale is 25.
