@@ -20,7 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, hooks
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
 from accounts.roles import STAFF_ROLES, Role
 
@@ -90,6 +90,7 @@ def withdraw_consent(*, user: User, purpose: str) -> None:
     )
     if purpose == ConsentPurpose.LIVED_EXPERIENCE:
         Profile.objects.filter(user=user).update(lived_experience=[])
+    hooks.consent_withdrawn(user, purpose)
     if changed:
         audit.record(
             actor=user, action="consent.withdrawn", target=user, subject=user, summary=purpose

@@ -43,6 +43,11 @@ class MentoringConfig(AppConfig):
 
         return attention_items(user)
 
+    def consent_withdrawn(self, user, purpose):
+        from mentoring.outcomes.services import forget_answers
+
+        forget_answers(person=user, purpose=purpose)
+
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
 

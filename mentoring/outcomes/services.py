@@ -116,6 +116,14 @@ def start_questionnaire(
     return response
 
 
+def _locked_response(response: Response) -> Response:
+    found = Response.objects.select_for_update().select_related("person").filter(pk=response.pk)
+    locked = found.first()
+    if locked is None:  # erased when consent was taken back
+        raise ValidationError(_("To keep your answers we need your agreement first."))
+    return locked
+
+
 def _require_open(response: Response, by: User) -> None:
     _require_self(response.person, by)
     if response.completed_at is not None:
@@ -129,7 +137,7 @@ def answer_item(
     *, response: Response, by: User, item: str, value: int | None, words: str = ""
 ) -> Response:
     """Record one answer. ``value=None`` skips the question (and forgets an earlier answer)."""
-    response = Response.objects.select_for_update().select_related("person").get(pk=response.pk)
+    response = _locked_response(response)
     _require_open(response, by)
     definition = questionnaires.get(response.questionnaire)
     found = definition.item(item)
@@ -152,7 +160,7 @@ def answer_item(
 
 @transaction.atomic
 def finish_questionnaire(*, response: Response, by: User) -> Response:
-    response = Response.objects.select_for_update().select_related("person").get(pk=response.pk)
+    response = _locked_response(response)
     _require_open(response, by)
     response.completed_at = timezone.now()
     response.save(update_fields=["completed_at"])
@@ -184,6 +192,17 @@ def set_outcome_sharing(*, mentee: User, by: User, domains: list[str]) -> Outcom
         summary=",".join(row.domains),
     )
     return row
+
+
+def forget_answers(*, person: User, purpose: str) -> int:
+    """Consent to keep answers taken back: every answer is erased at once (the audit trail keeps
+    only that it happened). Called by accounts inside the withdrawal's transaction."""
+    if purpose != ConsentPurpose.OUTCOMES:
+        return 0
+    erased, _by_model = Response.objects.filter(person=person).delete()
+    if erased:
+        audit.record(actor=person, action="outcomes.erased", target=person, subject=person)
+    return erased
 
 
 # --- After a meeting ----------------------------------------------------------------------------

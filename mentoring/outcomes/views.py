@@ -18,7 +18,7 @@ from accounts import audit
 from accounts.forms import show_service_errors
 from accounts.models import CONSENT_WORDING, ConsentPurpose, User
 from accounts.roles import Role
-from accounts.services import has_consent
+from accounts.services import has_consent, withdraw_consent
 from mentoring.outcomes import charts, forms, health, questionnaires, selectors, services
 from mentoring.outcomes.milestones import MILESTONES, count_days
 from mentoring.outcomes.models import MilestoneClock
@@ -45,9 +45,13 @@ def _posted(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def self_check_start(request):
+def self_check_start(request, slug: str = questionnaires.SELF_CHECK):
+    """The start of any questionnaire in use (a charity's own measure too): its consent, and
+    alone or with my mentor."""
     _require_mentee(request.user)
-    definition = questionnaires.self_check()
+    definition = questionnaires.load_all().get(slug)
+    if definition is None or not definition.enabled:
+        raise Http404
     consented = has_consent(request.user, ConsentPurpose.OUTCOMES)
     form = forms.StartForm(_posted(request))
     last = request.GET.get("last") == "1" or request.POST.get("last") == "1"
@@ -59,6 +63,7 @@ def self_check_start(request):
                 agree=form.cleaned_data["agree"],
                 with_mentor=form.cleaned_data["with_mentor"],
                 last=last,
+                slug=slug,
             )
         except PermissionDenied:
             raise Http404 from None
@@ -147,6 +152,15 @@ def self_check_mine(request):
     )
 
 
+@require_POST
+def self_check_forget(request):
+    """Stop keeping my answers: consent taken back, every answer erased at once."""
+    _require_mentee(request.user)
+    withdraw_consent(user=request.user, purpose=ConsentPurpose.OUTCOMES)
+    messages.success(request, _("Done. We no longer keep your answers, and they are deleted."))
+    return redirect("mentoring:outcomes:mine")
+
+
 @require_http_methods(["GET", "POST"])
 def self_check_sharing(request):
     """The mentee chooses, area by area, what of "How things are" their mentor sees."""
@@ -171,6 +185,13 @@ def match_self_checks(request, pk: int):
     match = access_match_outcomes(request.user, pk)
     only = None if is_coordinator(request.user) else selectors.shared_domains(match.mentee_id)
     journey = selectors.journey_of(selectors.completed_self_checks(match.mentee_id), only=only)
+    today = timezone.localdate()
+    shared_clocks = [
+        (clock, count_days(clock.started_on, [f.on for f in clock.fresh_starts.all()], today))
+        for clock in MilestoneClock.objects.filter(
+            person_id=match.mentee_id, shared_with_mentor=True
+        ).prefetch_related("fresh_starts")
+    ]
     audit.record_view(actor=request.user, target=match, subject=match.mentee, what="how things are")
     return render(
         request,
@@ -180,6 +201,7 @@ def match_self_checks(request, pk: int):
             "journey": journey,
             "charts": charts.for_journey(journey),
             "health": health.health_of(match) if is_coordinator(request.user) else None,
+            "clocks": shared_clocks,
         },
     )
 

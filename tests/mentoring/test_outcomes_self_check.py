@@ -55,13 +55,52 @@ def test_agreeing_records_consent_and_the_answers_are_kept(mentee, match):
     assert services.start_questionnaire(person=mentee, by=mentee).phase == Phase.REGULAR
 
 
-def test_answers_stop_when_consent_is_withdrawn(mentee):
-    from accounts.services import withdraw_consent
-
-    response = services.start_questionnaire(person=mentee, by=mentee, agree=True)
-    withdraw_consent(user=mentee, purpose=ConsentPurpose.OUTCOMES)
+def test_taking_consent_back_erases_every_answer_at_once(client_of, mentee):
+    answered(mentee, {"home": 3})
+    unfinished = services.start_questionnaire(person=mentee, by=mentee)
+    client_of(mentee).post(reverse("mentoring:outcomes:forget"))
+    assert not has_consent(mentee, ConsentPurpose.OUTCOMES)
+    assert not Response.objects.filter(person=mentee).exists()
+    assert AuditEvent.objects.filter(action="outcomes.erased", subject=mentee).exists()
     with pytest.raises(ValidationError):
-        services.answer_item(response=response, by=mentee, item="home", value=3)
+        services.answer_item(response=unfinished, by=mentee, item="home", value=3)
+
+
+def test_answers_are_in_my_data_and_nobody_elses(mentee, other_mentee):
+    from accounts.services import export_personal_data
+
+    answered(mentee, {"home": 3}, words={"home": "SENTINEL-home"})
+    mine = export_personal_data(user=mentee)
+    assert mine["mentoring.Response"][0]["words"] == {"home": "SENTINEL-home"}
+    assert "SENTINEL-home" not in str(export_personal_data(user=other_mentee))
+
+
+def test_a_charitys_own_measure_runs_through_the_same_engine(client_of, mentee, settings, tmp_path):
+    from mentoring.outcomes import questionnaires
+
+    (tmp_path / "tiny.yaml").write_text(
+        "slug: tiny\ntitle: Tiny check\nlicence: Ours\n"
+        "scales: {yn: [{value: 0, label: 'No'}, {value: 1, label: 'Yes'}]}\n"
+        "domains: [{key: home, label: Home}]\n"
+        "items: [{key: safe, domain: home, scale: yn, text: 'Do you feel safe at home?'}]\n"
+    )
+    settings.QUESTIONNAIRE_DIRS = [str(tmp_path)]
+    questionnaires.load_all.cache_clear()
+    try:
+        client = client_of(mentee)
+        url = reverse("mentoring:outcomes:questionnaire", args=["tiny"])
+        assert "Tiny check" in client.get(url).content.decode()
+        client.post(url, {"agree": "on", "with_mentor": "no"})
+        response = Response.objects.get(person=mentee, questionnaire="tiny")
+        step = reverse("mentoring:outcomes:step", args=[response.pk, 1])
+        assert "Do you feel safe at home?" in client.get(step).content.decode()
+        client.post(step, {"q-value": "1", "action": "next"})
+        response.refresh_from_db()
+        assert response.answers == {"safe": 1} and response.completed_at
+        example = reverse("mentoring:outcomes:questionnaire", args=["example-measure"])
+        assert client.get(example).status_code == 404  # enabled: false
+    finally:
+        questionnaires.load_all.cache_clear()
 
 
 def test_nobody_else_answers_for_a_person(mentee, mentor):
@@ -151,6 +190,17 @@ def test_the_mentor_sees_only_the_areas_she_shared(client_of, mentee, mentor, ma
     ).exists()
     assert client_of(outsider).get(url).status_code == 404
     assert client_of(mentee).get(url).status_code == 404  # she has her own page
+
+
+def test_the_mentor_sees_a_milestone_only_when_shared(client_of, mentee, mentor, match):
+    url = reverse("mentoring:outcomes:match_self_checks", args=[match.pk])
+    start = timezone.localdate() - timedelta(days=40)
+    services.set_milestone_date(person=mentee, by=mentee, kind="recovery", started_on=start)
+    assert "good days" not in client_of(mentor).get(url).content.decode()
+    services.set_milestone_date(
+        person=mentee, by=mentee, kind="recovery", started_on=start, shared_with_mentor=True
+    )
+    assert "40 good days in all" in client_of(mentor).get(url).content.decode()
 
 
 def test_sharing_is_the_mentees_choice_through_her_page(client_of, mentee):
