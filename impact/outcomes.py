@@ -81,16 +81,12 @@ def _distance(report: OutcomesReport, period: Period) -> None:
         Response.objects.completed()
         .filter(questionnaire=definition.slug, completed_at__lt=period.ends_before)
         .annotate(
-            first=Window(RowNumber(), partition_by=person, order_by=[F("completed_at"), F("id")]),
-            last=Window(
-                RowNumber(),
-                partition_by=person,
-                order_by=[F("completed_at").desc(), F("id").desc()],
-            ),
+            # One sort serves both: the rank in time and the number of checks a person did.
+            rank=Window(RowNumber(), partition_by=person, order_by=[F("completed_at"), F("id")]),
             checks=Window(Count("id"), partition_by=person),
         )
         .filter(checks__gte=2)
-        .filter(Q(first=1) | Q(last=1))
+        .filter(Q(rank=1) | Q(rank=F("checks")))
         .values("id")
     )
     rows = (

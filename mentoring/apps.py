@@ -50,8 +50,10 @@ class MentoringConfig(AppConfig):
 
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
+        from mentoring.outcomes.demo import seed as seed_outcomes
 
         seed(personas, stdout)
+        seed_outcomes(personas, stdout)
 
     def daily(self, now):
         from mentoring.tasks import enqueue_due_reminders
