@@ -10,6 +10,8 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   ("Hours waiting for approval: 4"), each with a link; gathered into one "Needs you today" card
   at the top of the Today page (the coordinator's home). Return only items that apply to the
   person's roles; a count of 0 is shown as done. One query per item at most.
+- ``consent_withdrawn(user, purpose) -> None``: a person took back a consent; erase at once the
+  data the app kept only under it (called inside the withdrawal's transaction).
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
@@ -97,6 +99,13 @@ def seed_demo(personas: dict, stdout) -> None:
         hook = getattr(config, "seed_demo", None)
         if hook is not None:
             hook(personas, stdout)
+
+
+def consent_withdrawn(user, purpose: str) -> None:
+    for config in apps.get_app_configs():
+        hook = getattr(config, "consent_withdrawn", None)
+        if hook is not None:
+            hook(user, purpose)
 
 
 def run_daily(now) -> None:

@@ -167,6 +167,7 @@ class ConsentPurpose(models.TextChoices):
         _("Keep my lived experience to find the right people for me"),
     )
     EMAIL_UPDATES = "email_updates", _("Send me e-mail about events and news")
+    OUTCOMES = "outcomes", _("Keep my answers about how things are going")
 
 
 # The wording a person agreed to, by version. A new version needs new consent.
@@ -182,6 +183,15 @@ CONSENT_WORDING = {
     ConsentPurpose.EMAIL_UPDATES: (
         "2026-11",
         _("I agree to get e-mail about events and news. I can stop it at any time."),
+    ),
+    ConsentPurpose.OUTCOMES: (
+        "2026-12",
+        _(
+            "I agree that Alongside keeps my answers about how things are going (like home, "
+            "money and health), so I can see what changes. I choose what my mentor sees. "
+            "Coordinators see them to support me, and reports only show totals of 5 or more "
+            "people. I can take this back at any time."
+        ),
     ),
 }
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
+from accounts import audit, hooks
 from accounts.hooks import personal_data
 from accounts.inputs import NAME_REFUSED, has_unsafe_characters
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
@@ -127,6 +127,7 @@ def withdraw_consent(*, user: User, purpose: str) -> None:
     )
     if purpose == ConsentPurpose.LIVED_EXPERIENCE:
         Profile.objects.filter(user=user).update(lived_experience=[])
+    hooks.consent_withdrawn(user, purpose)
     if changed:
         audit.record(
             actor=user, action="consent.withdrawn", target=user, subject=user, summary=purpose

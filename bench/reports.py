@@ -6,7 +6,8 @@ Creates a dedicated database (``bench_reports``) on the PostgreSQL server named 
 (default postgres://postgres@127.0.0.1:5432/bench_reports), migrates it, fills it with bulk SQL
 (INSERT ... SELECT generate_series), times ``volunteering.selectors.monthly_report`` (median of
 several runs) and drops the database (BENCH_KEEP=1 keeps it, to look at query plans). The last
-line reads ``reports: rows=1000000 monthly_report_ms=<median>``.
+line reads ``reports: rows=1000000 monthly_report_ms=<median> impact_report_ms=<median>
+outcomes_report_ms=<median>`` (bench/impact.py and bench/outcomes.py, each in its own database).
 """
 
 from __future__ import annotations
@@ -108,9 +109,18 @@ def main() -> None:
         env={**os.environ, "DATABASE_URL": original_url},
     )
     impact_ms = impact.stdout.strip().splitlines()[-1].split("impact_report_ms=")[1]
+    # The impact report's outcomes tables (issue 15), in a database of their own as well.
+    outcomes = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(ROOT / "bench" / "outcomes.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DATABASE_URL": original_url},
+    )
+    outcomes_ms = outcomes.stdout.strip().splitlines()[-1].split("outcomes_report_ms=")[1]
     sys.stdout.write(
         f"reports: rows={rows} monthly_report_ms={statistics.median(timings):.0f} "
-        f"impact_report_ms={impact_ms}\n"
+        f"impact_report_ms={impact_ms} outcomes_report_ms={outcomes_ms}\n"
     )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from impact import selectors, tables
+from impact import outcomes, selectors, tables
 from impact.forms import PeriodForm
 from impact.permissions import require_coordinator, require_report_reader
 from mentoring import selectors as mentoring_selectors
@@ -26,6 +26,9 @@ def report(request):
     period = form.cleaned_data["period"] if form.is_bound else selectors.Period.last_twelve_months()
     report = selectors.impact_report(period)
     found = tables.all_tables(report)
+    outcome = outcomes.outcomes_report(period)
+    found[0].rows += outcomes.key_rows(outcome)
+    found += outcomes.outcome_tables(outcome)
     if request.GET.get("format") == "csv":
         return _csv(found, request.GET.get("table", ""), period)
     return render(

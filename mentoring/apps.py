@@ -12,6 +12,7 @@ class MentoringConfig(AppConfig):
 
     def ready(self):
         from mentoring import notices  # noqa: F401 - declares what mentoring tells people
+        from mentoring.outcomes import notices as outcome_notices  # noqa: F401
 
     def nav_items(self, user):
         if not user.is_authenticated:
@@ -27,23 +28,42 @@ class MentoringConfig(AppConfig):
                 NavItem(_("My goals"), reverse("mentoring:goals"), order=11),
                 NavItem(_("My journey"), reverse("mentoring:journey"), order=12),
                 NavItem(_("My people"), reverse("mentoring:people"), order=13),
+                NavItem(_("How things are"), reverse("mentoring:outcomes:mine"), order=14),
+                NavItem(_("My milestones"), reverse("mentoring:outcomes:milestones"), order=15),
             ]
         return items
 
     def today_cards(self, request):
         from mentoring.cards import cards_for
+        from mentoring.outcomes.cards import cards_for as outcome_cards
 
-        return cards_for(request.user)
+        return cards_for(request.user) + outcome_cards(request.user)
+
+    def attention_items(self, user):
+        from mentoring.outcomes.cards import attention_items
+
+        return attention_items(user)
+
+    def consent_withdrawn(self, user, purpose):
+        from mentoring.outcomes.services import forget_answers
+
+        forget_answers(person=user, purpose=purpose)
 
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
+        from mentoring.outcomes.demo import seed as seed_outcomes
 
         seed(personas, stdout)
+        seed_outcomes(personas, stdout)
 
     def daily(self, now):
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
+
+        from mentoring.outcomes.services import remind_self_checks_due
+
+        remind_self_checks_due(now)
 
     def personal_data(self, user):
         from mentoring.personal_data import sections

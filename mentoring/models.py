@@ -393,3 +393,6 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
+
+
+from mentoring.outcomes.models import *  # noqa: E402, F403 - outcomes models, one app

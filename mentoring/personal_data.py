@@ -26,6 +26,7 @@ from mentoring.models import (
     NeverAgain,
     Referral,
 )
+from mentoring.outcomes.models import MeetingFeedback, MilestoneClock, Reflection, Response
 
 
 def sections(user: User) -> list[Section]:
@@ -119,6 +120,39 @@ def sections(user: User) -> list[Section]:
             "Mentors you asked not to be matched with again",
             NeverAgain.objects.filter(mentee=user).order_by("pk"),
             ["created_at"],
+        ),
+        # Outcomes: the person's own answers and words (special-category data: theirs alone).
+        *section(
+            "mentoring.how_things_are",
+            "Your answers to \u201cHow things are\u201d and other check-ups",
+            Response.objects.filter(person=user).order_by("pk"),
+            [
+                "questionnaire",
+                "phase",
+                "with_mentor",
+                "answers",
+                "words",
+                "started_at",
+                "completed_at",
+            ],
+        ),
+        *section(
+            "mentoring.meeting_feedback",
+            "How you said your meetings went",
+            MeetingFeedback.objects.filter(person=user).order_by("pk"),
+            ["face", "line", "created_at"],
+        ),
+        *section(
+            "mentoring.reflections",
+            "What you said when a match ended",
+            Reflection.objects.filter(person=user).order_by("pk"),
+            ["helped", "change", "created_at"],
+        ),
+        *section(
+            "mentoring.milestones",
+            "Your milestone dates",
+            MilestoneClock.objects.filter(person=user).order_by("pk"),
+            ["kind", "started_on", "shared_with_mentor", "created_at"],
         ),
     ]
 

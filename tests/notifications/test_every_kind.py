@@ -17,6 +17,7 @@ from chat.models import CrisisItem
 from chat.services import crisis, install_default_filters, post_message
 from cms import services as cms_services
 from mentoring import services as mentoring
+from mentoring.outcomes.services import remind_self_checks_due
 from notifications import kinds, notify
 from notifications.delivery import reply_hint
 from notifications.models import Notification
@@ -160,6 +161,9 @@ def told(
         other_room = make_room(mentor, moderators=[moderator])
         post_message(room=other_room, author=mentor, body="I want to end my life")
         crisis.escalate_due(now=timezone.now() + timedelta(minutes=16))
+
+        # Outcomes: the monthly "How things are" is due for the mentee in an active match.
+        remind_self_checks_due(timezone.now())
 
         notify(
             to=coordinator,
