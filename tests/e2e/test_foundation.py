@@ -108,3 +108,25 @@ def test_log_in_pages_and_settings_fit_a_phone_without_sideways_scrolling(
     page.goto("/accounts/sessions/")
     assert page.get_by_role("heading", name="Where you are logged in").is_visible()
     assert_accessible(page)
+
+
+COORDINATOR_PAGES = [
+    "/glossary/",
+    "/events/",
+    "/me/people/",
+    "/mentoring/referrals/",
+    "/volunteering/pipeline/",
+    "/volunteering/approvals/",
+    "/volunteering/reports/",
+    "/impact/",
+]
+
+
+def test_coordinator_pages_fit_a_phone_without_sideways_scrolling(page, login, coordinator):
+    login(page, coordinator)
+    wide = []
+    for url in COORDINATOR_PAGES:
+        page.goto(url)
+        if _page_width(page) > 390:
+            wide.append((url, _page_width(page)))
+    assert not wide
