@@ -13,11 +13,13 @@ from chat.services.base import (
 )
 from chat.services.moderation import (
     MESSAGE_ACTIONS,
+    appeal_sanction,
     concern_from_message,
     dismiss_reports,
     give_floor,
     lift_ban,
     lift_mute,
+    lift_sanction,
     moderate_message,
     next_sanction,
     next_sanction_after,
@@ -92,6 +94,8 @@ __all__ = [
     "next_sanction_after",
     "sanction_member",
     "lift_mute",
+    "lift_sanction",
+    "appeal_sanction",
     "lift_ban",
     "update_room_settings",
     "raise_hand",

@@ -78,6 +78,12 @@ def add_member(*, room: Room, user: User, by: User, role: str = MemberRole.MEMBE
         raise ValidationError({"role": _("Only moderators and coordinators can moderate.")})
     if Ban.objects.filter(room=room, user=user).exists():
         raise ValidationError({"email": _("That person is banned from this room.")})
+    from chat.models import SanctionLevel
+
+    if _sanction_in_force(room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN):
+        raise ValidationError(
+            {"email": _("That person was removed: let them back in first (under People).")}
+        )
     membership = _new_membership(room=room, user=user, role=role, agreed_at=timezone.now())
     if membership.role != role:
         membership.role = role
