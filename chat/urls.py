@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/settings/", views.room_settings, name="room_settings"),
     path("<int:pk>/members/add/", views.add_member, name="add_member"),
     path("<int:pk>/members/<int:user_id>/sanction/", views.sanction, name="sanction"),
+    path("<int:pk>/members/<int:user_id>/mute/", views.mute_for_me, name="mute_for_me"),
     path("<int:pk>/hand/", views.hand, name="hand"),
     path("<int:pk>/floor/", views.floor, name="floor"),
     path("<int:pk>/break/", views.take_break, name="take_break"),

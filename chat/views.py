@@ -29,6 +29,7 @@ from chat.models import (
     Message,
     MessageState,
     ModerationAction,
+    PersonalMute,
     Report,
     Sanction,
     WordFilter,
@@ -148,6 +149,9 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "edit_seconds": settings.CHAT_EDIT_SECONDS,
             "support_lines": settings.CRISIS_SUPPORT_LINES,
             "my_sanctions": Sanction.objects.filter(room_id=pk, user=request.user)[:20],
+            "muted_ids": set(
+                PersonalMute.objects.filter(user=request.user).values_list("muted_id", flat=True)
+            ),
             "appeal_form": forms.AppealForm(),
         },
         status=status,
@@ -424,6 +428,24 @@ def sanction(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     else:
         flash.error(request, _("Please choose a step and say why."))
     return redirect("chat:moderate", pk=pk)
+
+
+@require_POST
+def mute_for_me(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    membership = access_room(request.user, pk)
+    person = get_object_or_404(User, pk=user_id, chat_memberships__room_id=pk)
+    on = request.POST.get("on") == "1"
+    try:
+        services.mute_for_me(room=membership.room, user=request.user, muted=person, on=on)
+    except (ValidationError, PermissionDenied):
+        raise Http404 from None
+    if on:
+        flash.info(
+            request,
+            _("Messages from %(name)s are folded away for you. Only you know.")
+            % {"name": person.display_name},
+        )
+    return redirect("chat:room", pk=pk)
 
 
 @require_POST

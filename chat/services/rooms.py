@@ -208,6 +208,26 @@ def leave_room(*, membership: Membership) -> None:
     membership.delete()
 
 
+# --- Muting someone for yourself ---------------------------------------------------------------
+
+
+@transaction.atomic
+def mute_for_me(*, room: Room, user: User, muted: User, on: bool) -> None:
+    """A member stops (or starts again) seeing another member's messages in full: they collapse
+    for this member only. Both must be in the room; nobody else is told."""
+    from chat.models import PersonalMute
+
+    if muted.pk == user.pk:
+        raise ValidationError({"user": _("You cannot mute yourself.")})
+    in_room = Membership.objects.filter(room=room, user_id__in=[user.pk, muted.pk]).count()
+    if in_room != 2:
+        raise PermissionDenied
+    if on:
+        PersonalMute.objects.get_or_create(user=user, muted=muted)
+    else:
+        PersonalMute.objects.filter(user=user, muted=muted).delete()
+
+
 # --- Taking a break -----------------------------------------------------------------------------
 
 

@@ -235,3 +235,26 @@ def test_approving_needs_no_reason_but_hiding_does(room, mentee, moderator, clie
     client_of(moderator).post(url, {"action": "hide", "reason": ""})
     held.refresh_from_db()
     assert held.state == MessageState.VISIBLE
+
+
+# --- Members' own tools -------------------------------------------------------------------------
+
+
+def test_a_member_mutes_another_for_themselves_only(room, mentee, mentor, moderator, client_of):
+    post(room, mentor, "a long story again")
+    client = client_of(mentee)
+    client.post(reverse("chat:mute_for_me", args=[room.pk, mentor.pk]), {"on": "1"})
+    page = client.get(reverse("chat:room", args=[room.pk])).text
+    assert "You muted this person: show the message" in page
+    assert f"Unmute {mentor.display_name} for me" in page
+    others = client_of(moderator).get(reverse("chat:room", args=[room.pk])).text
+    assert "You muted this person" not in others and "a long story again" in others
+    client.post(reverse("chat:mute_for_me", args=[room.pk, mentor.pk]), {"on": "0"})
+    assert "You muted this person" not in client.get(reverse("chat:room", args=[room.pk])).text
+
+
+def test_muting_someone_outside_the_room_is_404(room, mentee, outsider, client_of):
+    answer = client_of(mentee).post(
+        reverse("chat:mute_for_me", args=[room.pk, outsider.pk]), {"on": "1"}
+    )
+    assert answer.status_code == 404
