@@ -60,7 +60,10 @@ class ReasonForm(forms.Form):
     )
 
 
-class MessageActionForm(ReasonForm):
+class MessageActionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (for the moderation log)"), max_length=300, required=False
+    )
     action = forms.ChoiceField(
         choices=[
             ("approve", _("Show it (approve)")),
@@ -69,6 +72,15 @@ class MessageActionForm(ReasonForm):
             ("delete", _("Delete it")),
             ("dismiss", _("Keep it and close the reports")),
         ]
+    )
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label=_("Why should the moderators look at this again?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Please say in a few words why to look again.")},
     )
 
 

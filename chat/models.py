@@ -135,11 +135,16 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(state=MessageState.VISIBLE)
 
     def shown_to(self, user, *, moderator: bool) -> MessageQuerySet:
-        """What a person sees in a room's history: visible ones, plus their own held ones;
-        moderators also see held and hidden ones (marked as such)."""
+        """What a person sees in a room's history: visible ones, plus their own held ones and
+        their own hidden after reports (so they are told); moderators also see held and hidden
+        ones (marked as such)."""
         if moderator:
             return self.exclude(state=MessageState.DELETED)
-        return self.filter(Q(state=MessageState.VISIBLE) | Q(state=MessageState.HELD, author=user))
+        return self.filter(
+            Q(state=MessageState.VISIBLE)
+            | Q(state=MessageState.HELD, author=user)
+            | Q(state=MessageState.HIDDEN, hidden_by_reports=True, author=user)
+        )
 
 
 class Message(models.Model):

@@ -23,12 +23,14 @@ from accounts.inputs import parse_id
 from accounts.models import User
 from chat import crisis, forms, selectors, services
 from chat.models import (
+    Appeal,
     BlockedAttempt,
     JoinRequest,
     Membership,
     Message,
     MessageState,
     ModerationAction,
+    PersonalMute,
     Report,
     Sanction,
     WordFilter,
@@ -78,8 +80,33 @@ def _history(membership: Membership, user: User, *, before: int = 0, after: int 
     return list(reversed(found[:page])), len(found) > page, False
 
 
+def _kept_out(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A removed or banned person gets a plain page saying so, why, until when, and how to ask
+    for a review (others get the usual 404)."""
+    sanction = (
+        Sanction.objects.in_force()
+        .filter(room_id=pk, user=request.user, level__in=["removal", "ban"])
+        .select_related("room")
+        .first()
+    )
+    if sanction is None:
+        return None
+    return render(
+        request,
+        "chat/kept_out.html",
+        {"sanction": sanction, "room": sanction.room, "appeal_form": forms.AppealForm()},
+        status=403,
+    )
+
+
 def room(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = access_room(request.user, pk)
+    try:
+        membership = access_room(request.user, pk)
+    except Http404:
+        kept_out = _kept_out(request, pk)
+        if kept_out is None:
+            raise
+        return kept_out
     # A fresh client id with every page: sending the same form twice (a double tap, the back
     # button) stores the message once.
     form = forms.PostForm(request.POST or None, initial={"client_id": uuid.uuid4().hex})
@@ -124,6 +151,11 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
             "edit_seconds": settings.CHAT_EDIT_SECONDS,
             "support_lines": settings.CRISIS_SUPPORT_LINES,
             "show_support": request.GET.get("support") == "1",
+            "my_sanctions": Sanction.objects.filter(room_id=pk, user=request.user)[:20],
+            "muted_ids": set(
+                PersonalMute.objects.filter(user=request.user).values_list("muted_id", flat=True)
+            ),
+            "appeal_form": forms.AppealForm(),
         },
         status=status,
     )
@@ -275,7 +307,7 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
         .select_related("author")
-        .prefetch_related("reports", "revisions")
+        .prefetch_related("reports__reporter", "revisions")
         .order_by("id")[:100]
     )
     members = (
@@ -291,6 +323,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         latest = sanctions.get(m.user_id, [None])[0]
         ladder[m.user_id] = services.next_sanction_after(latest.level if latest else None)
     log = ModerationAction.objects.filter(room=room_obj).select_related("actor", "subject")[:50]
+    in_force = Sanction.objects.in_force().filter(room=room_obj).select_related("user")
+    appeals = Appeal.objects.filter(sanction__room=room_obj).select_related(
+        "sanction", "sanction__user"
+    )[:20]
     blocked = BlockedAttempt.objects.filter(room=room_obj).select_related("author")[:50]
     join_requests = JoinRequest.objects.filter(room=room_obj, decided_at=None).select_related(
         "user"
@@ -306,6 +342,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "log": log,
             "blocked": blocked,
             "join_requests": join_requests,
+            "in_force": in_force,
+            "appeals": appeals,
             "keep_days": getattr(settings, "CHAT_BLOCKED_KEEP_DAYS", 90),
             "raised_hands": [m for m in members if m.hand_raised_at],
             "settings_form": forms.RoomSettingsForm(
@@ -331,15 +369,22 @@ def moderate_message(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next") == "room"
     if form.is_valid():
         action = form.cleaned_data["action"]
-        if action == "dismiss":
-            services.dismiss_reports(
-                message=message, by=request.user, reason=form.cleaned_data["reason"]
-            )
+        try:
+            if action == "dismiss":
+                services.dismiss_reports(
+                    message=message, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.moderate_message(
+                    message=message,
+                    by=request.user,
+                    action=action,
+                    reason=form.cleaned_data["reason"],
+                )
+        except ValidationError as error:
+            flash.error(request, " ".join(error.messages))
         else:
-            services.moderate_message(
-                message=message, by=request.user, action=action, reason=form.cleaned_data["reason"]
-            )
-        flash.info(request, _("Done."))
+            flash.info(request, _("Done."))
     else:
         flash.error(request, _("Please choose what to do and say why."))
     return redirect("chat:room" if back else "chat:moderate", pk=message.room_id)
@@ -385,6 +430,52 @@ def sanction(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     else:
         flash.error(request, _("Please choose a step and say why."))
     return redirect("chat:moderate", pk=pk)
+
+
+@require_POST
+def mute_for_me(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
+    membership = access_room(request.user, pk)
+    person = get_object_or_404(User, pk=user_id, chat_memberships__room_id=pk)
+    on = request.POST.get("on") == "1"
+    try:
+        services.mute_for_me(room=membership.room, user=request.user, muted=person, on=on)
+    except (ValidationError, PermissionDenied):
+        raise Http404 from None
+    if on:
+        flash.info(
+            request,
+            _("Messages from %(name)s are folded away for you. Only you know.")
+            % {"name": person.display_name},
+        )
+    return redirect("chat:room", pk=pk)
+
+
+@require_POST
+def lift_sanction(request: HttpRequest, pk: int, sanction_id: int) -> HttpResponse:
+    membership = access_moderated_room(request.user, pk)
+    sanction = get_object_or_404(Sanction, pk=sanction_id, room=membership.room)
+    try:
+        services.lift_sanction(
+            sanction=sanction, by=request.user, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.info(request, _("Done."))
+    return redirect("chat:moderate", pk=pk)
+
+
+@require_POST
+def appeal(request: HttpRequest, sanction_id: int) -> HttpResponse:
+    """The person a sanction is about asks for a review (404 for anyone else)."""
+    sanction = get_object_or_404(Sanction, pk=sanction_id, user=request.user)
+    form = forms.AppealForm(request.POST)
+    if form.is_valid():
+        services.appeal_sanction(sanction=sanction, by=request.user, text=form.cleaned_data["text"])
+        flash.info(request, _("Thank you. The room's moderators will look at it again."))
+    else:
+        flash.error(request, _("Please say in a few words why to look again."))
+    return redirect("chat:room", pk=sanction.room_id)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from accounts import audit
 from accounts.models import User
 from chat.models import (
     LADDER,
+    Appeal,
     Ban,
     Membership,
     Message,
@@ -99,7 +100,11 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
     """A room moderator hides, restores, approves (a held message) or deletes a message."""
     if action not in MESSAGE_ACTIONS:
         raise ValidationError({"action": _("Please choose what to do.")})
-    reason = _require_reason(reason)
+    if action in ("approve", "restore"):
+        # Showing a message speaks for itself; hiding or deleting it needs a why.
+        reason = (reason or "").strip()[:300]
+    else:
+        reason = _require_reason(reason)
     message = (
         Message.objects.select_for_update(of=("self",))
         .select_related("author", "room")
@@ -224,20 +229,86 @@ def sanction_member(
     return sanction
 
 
-@transaction.atomic
-def lift_mute(*, room: Room, user: User, by: User, reason: str) -> None:
-    reason = _require_reason(reason)
-    _require_moderator(room, by)
-    Membership.objects.filter(room=room, user=user).update(muted_until=None)
-    _log(room=room, actor=by, action="member.unmuted", subject=user, reason=reason)
+_LIFT_ACTIONS = {
+    SanctionLevel.MUTE: "member.unmuted",
+    SanctionLevel.REMOVAL: "member.let_back_in",
+    SanctionLevel.BAN: "member.unbanned",
+}
 
 
 @transaction.atomic
-def lift_ban(*, room: Room, user: User, by: User, reason: str) -> None:
-    reason = _require_reason(reason)
+def lift_sanction(*, sanction: Sanction, by: User, reason: str = "") -> Sanction:
+    """Unmute, let back in (after a removal) or unban: the sanction stays on record, lifted.
+
+    A reason is optional: the action says what happened. Someone let back in or unbanned joins
+    again themselves (an open group) or is added by a moderator.
+    """
+    sanction = Sanction.objects.select_for_update().select_related("room").get(pk=sanction.pk)
+    room, user = sanction.room, sanction.user
     _require_moderator(room, by)
-    Ban.objects.filter(room=room, user=user).delete()
-    _log(room=room, actor=by, action="member.unbanned", subject=user, reason=reason)
+    if sanction.level not in _LIFT_ACTIONS or sanction.lifted_at is not None:
+        raise ValidationError({"level": _("There is nothing to lift.")})
+    # Every sanction of this kind in force for the person here ends (one mute after another).
+    Sanction.objects.in_force().filter(room=room, user=user, level=sanction.level).update(
+        lifted_at=timezone.now(), lifted_by=by
+    )
+    if sanction.level == SanctionLevel.MUTE:
+        Membership.objects.filter(room=room, user=user).update(muted_until=None)
+    elif sanction.level == SanctionLevel.BAN:
+        Ban.objects.filter(room=room, user=user).delete()
+    _log(
+        room=room,
+        actor=by,
+        action=_LIFT_ACTIONS[sanction.level],
+        subject=user,
+        reason=(reason or "").strip()[:300],
+    )
+    sanction.refresh_from_db()
+    return sanction
+
+
+def _latest_in_force(room: Room, user: User, level: str) -> Sanction | None:
+    return Sanction.objects.in_force().filter(room=room, user=user, level=level).first()
+
+
+def lift_mute(*, room: Room, user: User, by: User, reason: str = "") -> None:
+    sanction = _latest_in_force(room, user, SanctionLevel.MUTE)
+    if sanction is not None:
+        lift_sanction(sanction=sanction, by=by, reason=reason)
+    else:
+        _require_moderator(room, by)
+        Membership.objects.filter(room=room, user=user).update(muted_until=None)
+
+
+def lift_ban(*, room: Room, user: User, by: User, reason: str = "") -> None:
+    sanction = _latest_in_force(room, user, SanctionLevel.BAN)
+    if sanction is not None:
+        lift_sanction(sanction=sanction, by=by, reason=reason)
+    else:
+        _require_moderator(room, by)
+        Ban.objects.filter(room=room, user=user).delete()
+
+
+@transaction.atomic
+def appeal_sanction(*, sanction: Sanction, by: User, text: str) -> Appeal:
+    """The person sanctioned asks the room's moderators to look again; it goes in the room's
+    moderation log (where moderators see it) with their words."""
+    if sanction.user_id != by.pk:
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(
+            {"text": _("Please say, in a few words, why it should be looked at.")}
+        )
+    appeal = Appeal.objects.create(sanction=sanction, text=text[:2000])
+    _log(
+        room=sanction.room,
+        actor=by,
+        action=f"sanction.appeal.{sanction.level}",
+        subject=by,
+        reason=text,
+    )
+    return appeal
 
 
 # --- Room settings, membership ------------------------------------------------------------------

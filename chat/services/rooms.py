@@ -78,6 +78,12 @@ def add_member(*, room: Room, user: User, by: User, role: str = MemberRole.MEMBE
         raise ValidationError({"role": _("Only moderators and coordinators can moderate.")})
     if Ban.objects.filter(room=room, user=user).exists():
         raise ValidationError({"email": _("That person is banned from this room.")})
+    from chat.models import SanctionLevel
+
+    if _sanction_in_force(room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN):
+        raise ValidationError(
+            {"email": _("That person was removed: let them back in first (under People).")}
+        )
     membership = _new_membership(room=room, user=user, role=role, agreed_at=timezone.now())
     if membership.role != role:
         membership.role = role
@@ -200,6 +206,26 @@ def decide_join_request(*, request, by: User, approve: bool):
 @transaction.atomic
 def leave_room(*, membership: Membership) -> None:
     membership.delete()
+
+
+# --- Muting someone for yourself ---------------------------------------------------------------
+
+
+@transaction.atomic
+def mute_for_me(*, room: Room, user: User, muted: User, on: bool) -> None:
+    """A member stops (or starts again) seeing another member's messages in full: they collapse
+    for this member only. Both must be in the room; nobody else is told."""
+    from chat.models import PersonalMute
+
+    if muted.pk == user.pk:
+        raise ValidationError({"user": _("You cannot mute yourself.")})
+    in_room = Membership.objects.filter(room=room, user_id__in=[user.pk, muted.pk]).count()
+    if in_room != 2:
+        raise PermissionDenied
+    if on:
+        PersonalMute.objects.get_or_create(user=user, muted=muted)
+    else:
+        PersonalMute.objects.filter(user=user, muted=muted).delete()
 
 
 # --- Taking a break -----------------------------------------------------------------------------

@@ -144,3 +144,117 @@ def test_reports_from_new_accounts_do_not_hide_a_message(open_room, mentee, laye
     message.refresh_from_db()
     assert message.state == MessageState.VISIBLE
     assert message.reports.count() == 4  # kept for moderators all the same
+
+
+# --- Sanctions that hold and are explained ------------------------------------------------------
+
+
+def test_a_mute_holds_when_the_member_leaves_and_joins_again(open_room, mentee, moderator):
+    services.sanction_member(
+        room=open_room, user=mentee, by=moderator, level="mute", reason="cool off", minutes=60
+    )
+    services.leave_room(membership=Membership.objects.get(room=open_room, user=mentee))
+    services.join_room(room=open_room, user=mentee, agreed=True)
+    with pytest.raises(services.ChatError) as refusal:
+        post(open_room, mentee, "back again")
+    assert refusal.value.code == "muted"
+
+
+def test_a_removed_member_rejoins_only_when_a_moderator_lets_them(
+    open_room, mentee, moderator, client_of
+):
+    removal = services.sanction_member(
+        room=open_room, user=mentee, by=moderator, level="removal", reason="shared a number"
+    )
+    with pytest.raises(PermissionDenied):
+        services.join_room(room=open_room, user=mentee, agreed=True)
+    # The moderation page lists it with a way back.
+    page = client_of(moderator).get(reverse("chat:moderate", args=[open_room.pk])).text
+    assert "Let back in" in page
+    client_of(moderator).post(reverse("chat:lift_sanction", args=[open_room.pk, removal.pk]))
+    removal.refresh_from_db()
+    assert removal.lifted_at is not None
+    services.join_room(room=open_room, user=mentee, agreed=True)
+    assert ModerationAction.objects.filter(action="member.let_back_in", subject=mentee).exists()
+
+
+def test_a_banned_member_gets_a_plain_page_and_can_ask_for_a_review(
+    room, mentee, moderator, outsider, client_of
+):
+    ban = services.sanction_member(
+        room=room, user=mentee, by=moderator, level="ban", reason="offered drugs"
+    )
+    answer = client_of(mentee).get(reverse("chat:room", args=[room.pk]))
+    assert answer.status_code == 403
+    assert "banned you from this group" in answer.text and "offered drugs" in answer.text
+    # Anyone else still gets the plain 404.
+    assert client_of(outsider).get(reverse("chat:room", args=[room.pk])).status_code == 404
+    client_of(mentee).post(reverse("chat:appeal", args=[ban.pk]), {"text": "It was a joke"})
+    assert (
+        client_of(outsider).post(reverse("chat:appeal", args=[ban.pk]), {"text": "x"}).status_code
+        == 404
+    )
+    log = ModerationAction.objects.get(action="sanction.appeal.ban")
+    assert (log.actor, log.reason) == (mentee, "It was a joke")
+    page = client_of(moderator).get(reverse("chat:moderate", args=[room.pk])).text
+    assert "It was a joke" in page and "Unban" in page
+    client_of(moderator).post(reverse("chat:lift_sanction", args=[room.pk, ban.pk]))
+    assert client_of(mentee).get(reverse("chat:room", args=[room.pk])).status_code == 404
+
+
+def test_a_warning_is_shown_to_its_member_with_its_reason(room, mentee, moderator, client_of):
+    services.sanction_member(
+        room=room, user=mentee, by=moderator, level="warning", reason="please be kind"
+    )
+    page = client_of(mentee).get(reverse("chat:room", args=[room.pk])).text
+    assert "A warning" in page and "please be kind" in page
+    assert "Ask for this to be looked at again" in page
+
+
+def test_a_message_hidden_by_reports_tells_its_author_and_the_queue_says_so(
+    room, mentee, mentor, moderator, client_of, settings
+):
+    settings.CHAT_REPORTS_TO_HIDE = 1
+    message = post(room, mentee, "something sharp").message
+    services.report_message(message=message, by=mentor, category="harassment")
+    page = client_of(mentee).get(reverse("chat:room", args=[room.pk])).text
+    assert "Other members reported this message" in page
+    assert "something sharp" not in client_of(mentor).get(reverse("chat:room", args=[room.pk])).text
+    queue = client_of(moderator).get(reverse("chat:moderate", args=[room.pk])).text
+    assert "Hidden after reports" in queue and "Unkind, bullying or threatening" in queue
+
+
+def test_approving_needs_no_reason_but_hiding_does(room, mentee, moderator, client_of, settings):
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    Membership.objects.filter(room=room, user=mentee).update(posted_count=0)
+    held = post(room, mentee, "first words").message
+    url = reverse("chat:moderate_message", args=[held.pk])
+    client_of(moderator).post(url, {"action": "approve", "reason": ""})
+    held.refresh_from_db()
+    assert held.state == MessageState.VISIBLE
+    client_of(moderator).post(url, {"action": "hide", "reason": ""})
+    held.refresh_from_db()
+    assert held.state == MessageState.VISIBLE
+
+
+# --- Members' own tools -------------------------------------------------------------------------
+
+
+def test_a_member_mutes_another_for_themselves_only(room, mentee, mentor, moderator, client_of):
+    post(room, mentor, "a long story again")
+    client = client_of(mentee)
+    client.post(reverse("chat:mute_for_me", args=[room.pk, mentor.pk]), {"on": "1"})
+    page = client.get(reverse("chat:room", args=[room.pk])).text
+    assert "You muted this person: show the message" in page
+    assert f"Unmute {mentor.display_name} for me" in page
+    others = client_of(moderator).get(reverse("chat:room", args=[room.pk])).text
+    assert "You muted this person" not in others and "a long story again" in others
+    client.post(reverse("chat:mute_for_me", args=[room.pk, mentor.pk]), {"on": "0"})
+    assert "You muted this person" not in client.get(reverse("chat:room", args=[room.pk])).text
+
+
+def test_muting_someone_outside_the_room_is_404(room, mentee, outsider, client_of):
+    answer = client_of(mentee).post(
+        reverse("chat:mute_for_me", args=[room.pk, outsider.pk]), {"on": "1"}
+    )
+    assert answer.status_code == 404
