@@ -31,6 +31,13 @@ register(
         group=GROUP,
     ),
     Kind(
+        name="volunteering.shift_withdrawn",
+        label=_("Someone gave up a place on your shift at short notice (coordinators)"),
+        template="volunteering/notices/shift_withdrawn.txt",
+        channels=(EMAIL, SMS, PUSH),
+        group=GROUP,
+    ),
+    Kind(
         name="volunteering.expiry_warning",
         label=_("Your check or training needs renewing soon"),
         template="volunteering/notices/expiry_warning.txt",
@@ -45,3 +52,22 @@ register(
         group=GROUP,
     ),
 )
+
+
+def reply_to_shift_reminder(notification, word: str, person) -> str:
+    """YES or NO in answer to a shift reminder's text (``notifications.inbound``)."""
+    from volunteering.models import Shift
+    from volunteering.services import answer_shift_reminder
+
+    shift = Shift.objects.filter(pk=notification.context.get("shift_id")).first()
+    if shift is None:
+        return str(_("That shift is no longer on the rota. Nothing has changed."))
+    return answer_shift_reminder(shift=shift, volunteer=person, word=word)
+
+
+try:  # the two-way texts module is being built alongside; register once it is merged
+    from notifications.inbound import register_reply_handler
+except ImportError:
+    register_reply_handler = None
+if register_reply_handler is not None:
+    register_reply_handler("volunteering.shift_reminder", reply_to_shift_reminder)

@@ -163,3 +163,24 @@ def test_a_cancelled_meeting_is_not_reminded(meeting, mentee):
 
     services.cancel_meeting(meeting=meeting, by=mentee)
     assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 0
+
+
+def test_a_text_reply_to_a_reminder_confirms_or_cancels(meeting):
+    from mentoring.choices import ReminderKind
+    from mentoring.notices import reply_to_meeting_reminder
+    from mentoring.tasks import send_meeting_reminder
+
+    send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE)
+    mentee, mentor = meeting.match.mentee, meeting.match.mentor
+    reminder = Notification.objects.get(kind="mentoring.meeting_reminder", recipient=mentee)
+
+    assert reply_to_meeting_reminder(reminder, "yes", mentee).startswith("Thank you. See you")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+
+    words = reply_to_meeting_reminder(reminder, "NO", mentee)
+    assert "cancelled" in words
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert notices("meeting_changed").get().recipient == mentor
+    assert "no longer planned" in reply_to_meeting_reminder(reminder, "NO", mentee)
