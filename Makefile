@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test lint format bench lock clean
+.PHONY: install run serve test lint format bench lock clean messages
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 # The embedded default: SQLite, in-memory channel layer, console e-mail, tasks run at once.
+# `make run PORT=8001` serves on another port; SITE_URL (links in e-mails and calendar feeds)
+# follows it unless SITE_URL is set in the environment.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DEBUG=true $(PY) manage.py migrate --noinput
-	DEBUG=true $(PY) manage.py seed_demo
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	DEBUG=true SITE_URL=$(SITE_URL) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) manage.py check --settings=config.settings.test
@@ -37,6 +41,10 @@ format: install
 
 bench: install
 	@for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# Our words for allauth's pages (locale/en_GB): compile after editing the .po (needs gettext).
+messages:
+	msgfmt --check -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po
 
 # Re-pin exact versions after changing pyproject.toml's dependencies.
 lock:

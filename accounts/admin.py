@@ -16,6 +16,9 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "display_name", "password1", "password2"]})]
+    # Roles (and the admin flags that come with the admin role) change only on the "People and
+    # roles" page, where the rules on who may grant what apply and every grant is audited.
+    readonly_fields = ["is_staff", "is_superuser", "groups", "last_login", "date_joined"]
 
 
 @admin.register(AuditEvent)

@@ -6,10 +6,11 @@ import base64
 import hashlib
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from accounts.models import ConsentPurpose, User
 from accounts.roles import STAFF_ROLES, Role
@@ -41,6 +42,41 @@ def demo_totp_secret(email: str) -> str:
     """A fixed authenticator secret per demo person, so the printed one stays right."""
     digest = hashlib.sha256(f"alongside-demo-totp:{email}".encode()).digest()
     return base64.b32encode(digest[:20]).decode("ascii")
+
+
+class NotADemoPerson(Exception):
+    """demo_code was asked about someone seed_demo did not make: say so, reveal nothing."""
+
+
+def demo_totp_secret_in_use(email: str) -> str:
+    """The demo secret of a demo staff person, only if seed_demo set it up for them.
+
+    The demo secrets are derived from the e-mail address in this file, so they are public. They
+    are given out only when the account is one of the demo personas AND its authenticator holds
+    exactly that secret (the mark seed_demo leaves, and seed_demo runs only with DEBUG=true). On
+    a real site no account passes both checks, so nothing is revealed there.
+    """
+    email = email.strip().lower()
+    staff_emails = {demo_email(role) for role in DEMO_PEOPLE if role in STAFF_ROLES}
+    if email not in staff_emails:
+        raise NotADemoPerson(
+            f"{email} is not a demo staff person. demo_code only gives codes for: "
+            + ", ".join(sorted(staff_emails))
+            + "."
+        )
+    secret = demo_totp_secret(email)
+    try:
+        authenticator = Authenticator.objects.filter(
+            user__email__iexact=email, type=Authenticator.Type.TOTP
+        ).first()
+    except DatabaseError:
+        authenticator = None
+    if authenticator is None or get_mfa_adapter().decrypt(authenticator.data["secret"]) != secret:
+        raise NotADemoPerson(
+            f"There is no demo person {email} on this site. Demo people exist only on a laptop "
+            "after `make run` (which runs `manage.py seed_demo`)."
+        )
+    return secret
 
 
 @transaction.atomic
@@ -79,4 +115,12 @@ def ensure_personas() -> dict[str, User]:
     return personas
 
 
-__all__ = ["ConsentPurpose", "demo_email", "demo_password", "demo_totp_secret", "ensure_personas"]
+__all__ = [
+    "ConsentPurpose",
+    "NotADemoPerson",
+    "demo_email",
+    "demo_password",
+    "demo_totp_secret",
+    "demo_totp_secret_in_use",
+    "ensure_personas",
+]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import validate_plain_text
 from accounts.models import AVAILABILITY_SLOTS, CONSENT_WORDING, ConsentPurpose, LivedExperience
 from accounts.roles import Role
 
@@ -22,8 +23,14 @@ class SignupForm(forms.Form):
         label=_("Name others see"),
         max_length=60,
         help_text=_("A first name or a nickname is fine. You can change it later."),
+        validators=[validate_plain_text],
     )
-    pronouns = forms.CharField(label=_("Pronouns (optional)"), max_length=30, required=False)
+    pronouns = forms.CharField(
+        label=_("Pronouns (optional)"),
+        max_length=30,
+        required=False,
+        validators=[validate_plain_text],
+    )
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
@@ -32,8 +39,15 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Name others see"), max_length=60)
-    pronouns = forms.CharField(label=_("Pronouns (optional)"), max_length=30, required=False)
+    display_name = forms.CharField(
+        label=_("Name others see"), max_length=60, validators=[validate_plain_text]
+    )
+    pronouns = forms.CharField(
+        label=_("Pronouns (optional)"),
+        max_length=30,
+        required=False,
+        validators=[validate_plain_text],
+    )
     area = forms.CharField(
         label=_("Area"), max_length=80, required=False, help_text=_("Town or part of town.")
     )

@@ -13,6 +13,11 @@ An app's AppConfig may define any of these methods; accounts calls them on every
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
+- ``personal_data(user) -> Iterable[Section]``: the person's own rows for their "My data"
+  download, each row a dict of only the fields that are theirs to receive
+  (``<app>/personal_data.py`` builds them with ``accounts.personal_data.section``). Nothing is
+  exported unless an app names it here: a row about someone else (a referral a coordinator made,
+  a match's reasons, a risk note) never is, and neither is another person's name.
 
 Keep each cheap: they run on every page (nav) or on the home page (cards); a card should cost one
 or two queries whatever the data size.
@@ -50,6 +55,16 @@ class AttentionItem:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Section:
+    """One part of a person's data download: ``key`` names it in the file, ``rows`` hold only
+    JSON-ready values (text, numbers, dates, lists)."""
+
+    key: str
+    title: str
+    rows: list[dict] = field(default_factory=list)
+
+
 def _collect(method: str, *args) -> list:
     found: list = []
     for config in apps.get_app_configs():
@@ -71,6 +86,10 @@ def today_cards(request) -> list[TodayCard]:
 
 def attention_items(user) -> list[AttentionItem]:
     return sorted(_collect("attention_items", user), key=lambda item: (item.order, item.label))
+
+
+def personal_data(user) -> list[Section]:
+    return _collect("personal_data", user)
 
 
 def seed_demo(personas: dict, stdout) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import NAME_REFUSED, has_unsafe_characters
 from accounts.roles import STAFF_ROLES, Role
 
 
@@ -57,6 +58,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    def clean(self) -> None:
+        # Every form that edits a person (the Django admin's too) refuses unsafe characters.
+        super().clean()
+        for name in ("display_name", "pronouns"):
+            if has_unsafe_characters(getattr(self, name) or ""):
+                raise ValidationError({name: NAME_REFUSED})
 
     def get_full_name(self) -> str:
         return self.display_name

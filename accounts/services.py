@@ -5,56 +5,93 @@ Each function checks who may do it, changes state in a transaction, and writes t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.hooks import personal_data
+from accounts.inputs import NAME_REFUSED, has_unsafe_characters
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
+from accounts.permissions import (
+    ADMIN_GRANTED_ROLES,
+    can_manage_roles,
+    why_role_change_refused,
+)
 from accounts.roles import STAFF_ROLES, Role
 
 
-def can_manage_roles(user: User) -> bool:
-    return user.has_role(Role.COORDINATOR, Role.ADMIN)
+def _check_role_change(*, user: User, role: str, by: User) -> None:
+    if role not in Role.values:
+        raise ValidationError(_("That is not a role here."))
+    refusal = why_role_change_refused(by=by, user=user, role=role)
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _audit_role_change(*, user: User, role: str, by: User, action: str) -> None:
+    audit.record(actor=by, action=action, target=user, subject=user, summary=role)
+    if role in ADMIN_GRANTED_ROLES:
+        # TODO(notifications): tell every safeguarding lead (and the admins) that ``by`` gave or
+        # took away ``role`` for ``user``, through the notifications app once it lands, e.g.
+        # notifications.services.tell_role_holders(role=Role.SAFEGUARDING_LEAD, ...) on commit.
+        pass
 
 
 @transaction.atomic
 def grant_role(*, user: User, role: str, by: User) -> None:
-    """Give ``user`` the ``role``. Coordinators grant every role but admin; admins grant all."""
-    if role not in Role.values:
-        raise ValidationError(_("That is not a role here."))
-    if not can_manage_roles(by) or (role == Role.ADMIN and not by.has_role(Role.ADMIN)):
-        raise PermissionDenied
+    """Give ``user`` the ``role`` (accounts.permissions.why_role_change_refused says who may).
+
+    Raises PermissionDenied with a plain reason when ``by`` may not; audited as role.granted.
+    """
+    _check_role_change(user=user, role=role, by=by)
     group, _created = Group.objects.get_or_create(name=role)
-    user.groups.add(group)
+    user._role_change_audited = True  # accounts.receivers audits changes made anywhere else
+    try:
+        user.groups.add(group)
+    finally:
+        del user._role_change_audited
     if role == Role.ADMIN:
         User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
     user.forget_roles()
-    audit.record(actor=by, action="role.granted", target=user, subject=user, summary=role)
+    _audit_role_change(user=user, role=role, by=by, action="role.granted")
 
 
 @transaction.atomic
 def revoke_role(*, user: User, role: str, by: User) -> None:
-    if role not in Role.values:
-        raise ValidationError(_("That is not a role here."))
-    if not can_manage_roles(by) or (role == Role.ADMIN and not by.has_role(Role.ADMIN)):
-        raise PermissionDenied
-    user.groups.remove(*Group.objects.filter(name=role))
+    _check_role_change(user=user, role=role, by=by)
+    user._role_change_audited = True
+    try:
+        user.groups.remove(*Group.objects.filter(name=role))
+    finally:
+        del user._role_change_audited
     if role == Role.ADMIN:
         User.objects.filter(pk=user.pk).update(is_staff=False, is_superuser=False)
     user.forget_roles()
-    audit.record(actor=by, action="role.revoked", target=user, subject=user, summary=role)
+    _audit_role_change(user=user, role=role, by=by, action="role.revoked")
+
+
+@transaction.atomic
+def set_roles(*, user: User, roles: set[str], by: User) -> None:
+    """Make ``user``'s roles exactly ``roles``: all the changes, or none of them."""
+    current = set(user.roles)
+    for role in sorted(roles - current):
+        grant_role(user=user, role=role, by=by)
+    for role in sorted(current - roles):
+        revoke_role(user=user, role=role, by=by)
 
 
 def profile_for(user: User) -> Profile:
@@ -106,14 +143,18 @@ def update_profile(
     **fields: Any,
 ) -> Profile:
     """Change a profile. Lived experience needs the person's consent on record."""
-    if by.pk != user.pk and not by.has_role(Role.COORDINATOR, Role.ADMIN):
+    if by.pk != user.pk and not can_manage_roles(by):
         raise PermissionDenied
     if display_name is not None or pronouns is not None:
         if display_name is not None:
             if not display_name.strip():
                 raise ValidationError({"display_name": _("Please give a name others can see.")})
+            if has_unsafe_characters(display_name):
+                raise ValidationError({"display_name": NAME_REFUSED})
             user.display_name = display_name.strip()[:60]
         if pronouns is not None:
+            if has_unsafe_characters(pronouns):
+                raise ValidationError({"pronouns": NAME_REFUSED})
             user.pronouns = pronouns.strip()[:30]
         user.save(update_fields=["display_name", "pronouns"])
     profile = profile_for(user)
@@ -137,73 +178,17 @@ def update_profile(
 # --- My data ------------------------------------------------------------------------------------
 
 
-def _personal_models() -> list[tuple[type[models.Model], list[str]]]:
-    """Every model with a link to a person, and the names of the links that make a row theirs.
-
-    Found by walking the models, so a new model is exported without anyone remembering to add it.
-    A link can also mean "decided by" or "recorded by" (a coordinator's name on a volunteer's
-    record): a model names the links that mean ownership in ``personal_data_links``, so a
-    coordinator's download holds their own records, not the people they looked after.
-    A model opts out with ``personal_data_export = False`` (the audit trail, safeguarding records:
-    the organisation's records about its duty of care, disclosed on request by a person, not here).
-    """
-    found = []
-    for model in apps.get_models():
-        if model is User or not getattr(model, "personal_data_export", True):
-            continue
-        links = [
-            field.name
-            for field in model._meta.get_fields()
-            if isinstance(field, models.ForeignKey | models.OneToOneField)
-            and field.related_model is User
-            and field.concrete
-        ]
-        owned = getattr(model, "personal_data_links", None)
-        if owned is not None:
-            links = [name for name in links if name in owned]
-        if links:
-            found.append((model, links))
-    return found
-
-
-# Secrets of log-in machinery: never written into a download.
-_NEVER_EXPORTED = {("mfa", "data"), ("usersessions", "session_key"), ("sessions", "session_key")}
-
-
-def _exportable(obj: models.Model, field: models.Field) -> Any:
-    value = field.value_from_object(obj)
-    if isinstance(field, models.FileField):
-        return getattr(value, "name", value) or ""
-    return value
-
-
 def export_personal_data(*, user: User) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "account": {
-            "email": user.email,
-            "display_name": user.display_name,
-            "pronouns": user.pronouns,
-            "joined": user.date_joined,
-            "last_login": user.last_login,
-            "roles": sorted(user.roles),
-        }
-    }
-    for model, links in _personal_models():
-        query = models.Q()
-        for link in links:
-            query |= models.Q(**{link: user})
-        rows = []
-        for obj in model._default_manager.filter(query).order_by("pk"):
-            rows.append(
-                {
-                    field.name: _exportable(obj, field)
-                    for field in obj._meta.concrete_fields
-                    if (model._meta.app_label, field.name) not in _NEVER_EXPORTED
-                    and field.name != "password"
-                }
-            )
-        if rows:
-            data[model._meta.label] = rows
+    """The person's own data, as each app declares it (accounts/personal_data.py).
+
+    Only what an app's ``personal_data`` hook names is in it; nothing is found by walking models.
+    """
+    data: dict[str, Any] = {}
+    for section in personal_data(user):
+        if section.key in data:
+            raise ValueError(f"Two apps export a section called {section.key!r}.")
+        data[section.key] = section.rows
+    data["account"] = data["account"][0]
     audit.record(actor=user, action="data.exported", target=user, subject=user)
     return data
 
@@ -212,17 +197,51 @@ def export_personal_data_json(*, user: User) -> str:
     return json.dumps(export_personal_data(user=user), cls=DjangoJSONEncoder, indent=2)
 
 
-def close_sockets(*, user_id: int) -> None:
-    """Close the person's open websockets (chat), after the current transaction commits.
+def session_group(session_key: str) -> str:
+    """The channel-layer group of the sockets one web session opened (``session.<hash>``).
 
-    Every consumer joins the group ``user.<id>`` and closes itself on ``session.ended``: a socket
-    must not outlive a logout, a password change, a ban or a deactivation.
+    Named from a hash: a group name travels through Redis and logs, a session key must not.
     """
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
+def _send_session_ended(group: str) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    group = f"user.{user_id}"
     transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, {"type": "session.ended"}))
+
+
+def close_sockets(*, user_id: int) -> None:
+    """Close every open websocket of the person, in all their sessions, after commit.
+
+    Every consumer joins ``user.<id>`` and ``session.<hash>`` and closes itself on
+    ``session.ended``: no socket outlives a password change, a ban or a deactivation.
+    """
+    _send_session_ended(f"user.{user_id}")
+
+
+def close_session_sockets(*, session_key: str | None) -> None:
+    """Close the websockets one session opened, and no others (after commit): logging out on a
+    phone leaves the laptop's chat open."""
+    if session_key:
+        _send_session_ended(session_group(session_key))
+
+
+def socket_allowed(*, user: User, session) -> bool:
+    """The pages' log-in rules, for a websocket handshake (accounts.middleware has the pages').
+
+    Staff must have set up two-step log-in, and a staff session idle for longer than
+    STAFF_SESSION_IDLE_SECONDS is over. Call from a sync thread: it reads the database.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if not user.is_staff_role:
+        return True
+    if staff_without_two_factor(user):
+        return False
+    last_seen = session.get("last_seen") if session is not None else None
+    return last_seen is None or time.time() - last_seen <= settings.STAFF_SESSION_IDLE_SECONDS
 
 
 def end_all_sessions(*, user: User) -> None:

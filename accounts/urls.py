@@ -11,5 +11,5 @@ urlpatterns = [
     path("data/download/", views.my_data_download, name="my_data_download"),
     path("data/delete/", views.delete_account, name="delete_account"),
     path("people/", views.people, name="people"),
-    path("people/<int:pk>/roles/", views.person_roles, name="person_roles"),
+    path("people/<id:pk>/roles/", views.person_roles, name="person_roles"),
 ]

@@ -1,3 +1,11 @@
+import time
+from functools import wraps
+from urllib.parse import urlencode
+
+from allauth.account import app_settings as allauth_account_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.authentication import get_authentication_records
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
@@ -7,6 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -16,7 +25,7 @@ from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm, show_service_errors
 from accounts.hooks import attention_items, today_cards
 from accounts.models import ConsentPurpose, User
-from accounts.permissions import access_person_for_roles
+from accounts.permissions import access_person_for_roles, can_manage_roles
 from accounts.roles import ROLE_DESCRIPTIONS, Role
 
 
@@ -66,10 +75,42 @@ def profile(request):
     return render(request, "accounts/profile.html", {"form": form})
 
 
+def _fresh_code_login(request) -> bool:
+    """True when this session logged in with an e-mailed code in the last few minutes."""
+    window = allauth_account_settings.REAUTHENTICATION_TIMEOUT
+    return any(
+        record.get("method") == "code" and time.time() - record.get("at", 0) < window
+        for record in get_authentication_records(request, request.user)
+    )
+
+
+def confirm_its_you(view):
+    """Ask the person to show it is them before ``view`` runs: their password (or their
+    authenticator app) through allauth's reauthentication, which then carries on with the
+    request, a POST included. Someone who logs in only by e-mailed code has no password to give:
+    unless they entered a code in the last few minutes they are logged out and asked for a fresh
+    one, then come back to My data."""
+    by_password = reauthentication_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if get_adapter().get_reauthentication_methods(request.user):
+            return by_password(request, *args, **kwargs)
+        if _fresh_code_login(request):
+            return view(request, *args, **kwargs)
+        logout(request)
+        messages.info(request, _("To keep your data safe, we need to check it is you first."))
+        query = urlencode({"next": reverse("accounts:my_data")})
+        return redirect(f"{reverse('account_request_login_code')}?{query}")
+
+    return wrapper
+
+
 def my_data(request):
     return render(request, "accounts/my_data.html", {"delete_form": DeleteAccountForm()})
 
 
+@confirm_its_you
 def my_data_download(request):
     body = services.export_personal_data_json(user=request.user)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -79,6 +120,7 @@ def my_data_download(request):
 
 
 @require_POST
+@confirm_its_you
 def delete_account(request):
     form = DeleteAccountForm(request.POST)
     if not form.is_valid():
@@ -90,7 +132,7 @@ def delete_account(request):
 
 
 def people(request):
-    if not request.user.has_role(Role.COORDINATOR, Role.ADMIN):
+    if not can_manage_roles(request.user):
         raise Http404
     query = (request.GET.get("q") or "").strip()[:100]
     people = User.objects.filter(is_active=True).prefetch_related(
@@ -114,14 +156,11 @@ def person_roles(request, pk: int):
     person = access_person_for_roles(request.user, pk)
     form = RolesForm(request.POST or None, initial={"roles": sorted(person.roles)})
     if request.method == "POST" and form.is_valid():
-        wanted = set(form.cleaned_data["roles"])
         try:
-            for role in wanted - person.roles:
-                services.grant_role(user=person, role=role, by=request.user)
-            for role in person.roles - wanted:
-                services.revoke_role(user=person, role=role, by=request.user)
-        except PermissionDenied:
-            form.add_error(None, _("Only an admin can give or take away the admin role."))
+            services.set_roles(user=person, roles=set(form.cleaned_data["roles"]), by=request.user)
+        except PermissionDenied as refusal:
+            person.forget_roles()
+            form.add_error(None, str(refusal) or _("You cannot make that change."))
         else:
             messages.success(request, _("Roles saved for %(name)s.") % {"name": person})
             return redirect("accounts:people")

@@ -379,6 +379,7 @@ def start_server(args, env: dict, port: int, log) -> subprocess.Popen:
             str(port),
             "--ws-max-size",
             "65536",
+            "--no-server-header",
             "--lifespan",
             "off",
             "--log-level",
@@ -519,6 +520,8 @@ def main() -> None:
         wait_port(args.redis_port, redis)
         steady_clients, ceiling_cookies, ceiling_room = prepare(args)
         port = free_port()
+        # The websocket Origin check compares scheme, host and port (config/asgi.py).
+        env = {**env, "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{port}"}
         server = start_server(args, env, port, log)
         wait_port(port, server)
         print(

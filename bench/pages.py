@@ -224,6 +224,7 @@ def main() -> None:
                 "--port",
                 str(port),
                 "--no-access-log",
+                "--no-server-header",
                 "--log-level",
                 "warning",
             ],

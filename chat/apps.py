@@ -61,7 +61,18 @@ class ChatConfig(AppConfig):
             )
         ]
 
+    def daily(self, now):
+        """Blocked messages are kept for moderators for a while, then deleted."""
+        from chat.services import purge_blocked_attempts
+
+        purge_blocked_attempts(now=now)
+
     def seed_demo(self, personas, stdout):
         from chat.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from chat.personal_data import sections
+
+        return sections(user)

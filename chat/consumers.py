@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 from django.conf import settings
 from django.db import DatabaseError
 
+from accounts.services import session_group, socket_allowed
 from chat import services
 from chat.permissions import membership_in
 
@@ -26,10 +27,13 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_SESSION_ENDED = 4401
 CLOSE_TOO_BIG = 1009
 
-# Every frame costs a token; a client that floods gets error frames, then is disconnected.
+# Every frame costs a token from a bucket that refills; a frame without a token gets a
+# ``slow_down`` error frame (and is dropped), however long the connection has been open.
 FRAME_BURST = 20
 FRAME_PER_SECOND = 5.0
 RESUME_BATCH = 200
+# Ids are 64-bit in the database; a larger number is a malformed frame, not a database error.
+MAX_ID = 2**63 - 1
 
 
 def _db(fn):
@@ -58,7 +62,32 @@ def _mark_read(user, room_id: int, up_to: int) -> None:
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
+
+
+def _is_text(value) -> bool:
+    """Text that can be stored: a str without lone surrogates (JSON allows "\\ud800")."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _peek_client_id(text_data: str) -> str | None:
+    """The client id of a ``send`` frame, read only to answer it (a frame refused for flooding
+    is not otherwise parsed)."""
+    try:
+        content = json.loads(text_data)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(content, dict) and content.get("type") == "send":
+        client_id = content.get("client_id")
+        if _is_text(client_id) and len(client_id) <= 64:
+            return client_id
+    return None
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
@@ -72,8 +101,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
         self.user_id = user.pk
+        session = self.scope.get("session")
         try:
-            hello = await _db(_connect_check)(user, self.room_id)
+            # The pages' log-in rules first (staff need two-step log-in), then the room's.
+            allowed = await _db(socket_allowed)(user=user, session=session)
+            hello = await _db(_connect_check)(user, self.room_id) if allowed else None
         except DatabaseError:
             logger.warning("chat connect: database unavailable")
             await self.close(code=1011)
@@ -83,7 +115,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.groups_joined: list[str] = []
-        for group in (f"room.{self.room_id}", f"user.{self.user_id}"):
+        # user.<id>: every socket of the person (ban, password change, deactivation);
+        # session.<hash>: this session's only (logging out elsewhere leaves this one open).
+        groups = [f"room.{self.room_id}", f"user.{self.user_id}"]
+        if session is not None and session.session_key:
+            groups.append(session_group(session.session_key))
+        for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         self.sent_ids: set[int] = set()
@@ -94,7 +131,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.buffered: list[dict] = []
         self.tokens = float(FRAME_BURST)
         self.tokens_at = time.monotonic()
-        self.strikes = 0
         await self.accept()
         await self.send_json({"type": "hello", **hello, "user": self.user_id})
 
@@ -112,19 +148,21 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self._error("too_big", "That frame is too large.")
             await self.close(code=CLOSE_TOO_BIG)
             return
-        if not self._take_token():
-            self.strikes += 1
-            if self.strikes > FRAME_BURST * 3:
-                await self.close(code=CLOSE_NOT_ALLOWED)
-                return
-            await self._error("slow_down", "Too many frames: please slow down.")
+        wait = self._take_token()
+        if wait is not None:
+            extra = {"retry_after": max(0.001, round(wait, 3))}
+            client_id = _peek_client_id(text_data)
+            if client_id is not None:
+                extra["client_id"] = client_id
+            await self._error("slow_down", "Too many frames: please slow down.", **extra)
             return
         try:
             content = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: JSON nested thousands deep.
             await self._error("malformed", "That was not valid JSON.")
             return
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+        if not isinstance(content, dict) or not _is_text(content.get("type")):
             await self._error("malformed", 'Each frame is a JSON object with a "type".')
             return
         await self.receive_json(content)
@@ -141,14 +179,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         await handler(content)
 
-    def _take_token(self) -> bool:
+    def _take_token(self) -> float | None:
+        """Take a token: None if there was one, else the seconds until there is."""
         now = time.monotonic()
         self.tokens = min(FRAME_BURST, self.tokens + (now - self.tokens_at) * FRAME_PER_SECOND)
         self.tokens_at = now
         if self.tokens < 1:
-            return False
+            return (1 - self.tokens) / FRAME_PER_SECOND
         self.tokens -= 1
-        return True
+        return None
 
     async def _error(self, code: str, message: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "message": message, **extra})
@@ -157,16 +196,23 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def _send_message(self, content) -> None:
-        client_id = content.get("client_id", "")
-        if not isinstance(client_id, str) or len(client_id) > 64:
-            await self._error("malformed", "client_id must be text of up to 64 characters.")
+        client_id = content.get("client_id")
+        if not _is_text(client_id) or not 1 <= len(client_id) <= 64:
+            # Required: a retry without one could not be told from a new message.
+            await self._error(
+                "malformed", '"client_id" must be text of 1 to 64 characters (make it random).'
+            )
+            return
+        body = content.get("body")
+        if not _is_text(body):
+            await self._error("malformed", '"body" must be text.', client_id=client_id)
             return
         user = self.scope["user"]
         try:
             result = await _db(services.post_message)(
                 room=self.room_id,
                 author=user,
-                body=content.get("body"),
+                body=body,
                 client_id=client_id,
                 broadcast=False,
             )
@@ -217,7 +263,15 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         self.resuming = True
+        replayed: set[int] = set()
         try:
+            # The newest change before the replay: every change up to it is already in the state
+            # the replay reads, so it is not sent again for a message the replay brought.
+            try:
+                changes_seen = await _db(services.latest_change_id)(self.room_id)
+            except DatabaseError:
+                await self._error("unavailable", "Could not load history; try again.")
+                return
             while True:
                 try:
                     batch = await _db(services.messages_after)(
@@ -229,6 +283,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 for payload in batch:
                     frame = json.dumps({"type": "message", "message": payload})
                     await self._deliver(payload["id"], frame)
+                    replayed.add(payload["id"])
                     after = payload["id"]
                 if len(batch) < RESUME_BATCH:
                     break
@@ -241,6 +296,11 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     await self._error("unavailable", "Could not load history; try again.")
                     return
                 for change, message_id, frame in changes:
+                    if message_id in replayed and change <= changes_seen:
+                        # Posted and approved (or edited) while away: the replay sent it as it
+                        # is now; mark the change as passed on rather than send it twice.
+                        self.change_of[message_id] = max(self.change_of.get(message_id, 0), change)
+                        continue
                     await self._deliver_change(change, message_id, frame)
                 if last == changes_after:
                     break
@@ -251,14 +311,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             # New messages first, by id; then changes, by change id.
             for event in sorted(buffered, key=lambda e: (e["type"] != "chat.message", e["order"])):
                 await self._dispatch_live(event)
-        resumed = {"type": "resumed", "last": after}
-        if changes_after is not None:
-            resumed["last_change"] = changes_after
-        await self.send_json(resumed)
+        # Without changes_after no change was replayed: last_change is then the room's newest
+        # change before the replay (send it as changes_after next time).
+        last_change = changes_seen if changes_after is None else max(changes_after, changes_seen)
+        await self.send_json({"type": "resumed", "last": after, "last_change": last_change})
 
     async def _read(self, content) -> None:
         up_to = content.get("up_to")
-        if not isinstance(up_to, int) or isinstance(up_to, bool) or up_to < 0:
+        if not _is_id(up_to):
             await self._error("malformed", '"up_to" must be a message id.')
             return
         try:

@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from chat.models import MAX_BODY, FilterAction, MemberRole, RoomKind, SanctionLevel
+from chat.models import (
+    MAX_BODY,
+    FilterAction,
+    MemberRole,
+    ReportCategory,
+    RoomKind,
+    SanctionLevel,
+)
 from chat.services import BREAK_CHOICES_MINUTES
 
 
@@ -23,12 +30,25 @@ class EditForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reason = forms.CharField(
+    category = forms.ChoiceField(
         label=_("What is wrong with this message?"),
+        choices=ReportCategory.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose what is wrong.")},
+    )
+    reason = forms.CharField(
+        label=_('Anything else the moderators should know (needed for "Something else")'),
         max_length=300,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Only the room's moderators see your report."),
-        error_messages={"required": _("Please say what is wrong, in a few words.")},
+    )
+
+
+class JoinForm(forms.Form):
+    agreed = forms.BooleanField(
+        label=_("I have read the house rules and I agree to them"),
+        error_messages={"required": _("Please read the house rules and tick to agree.")},
     )
 
 

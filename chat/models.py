@@ -49,6 +49,8 @@ class Room(models.Model):
     floor_holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # House rules in plain words, agreed to on first joining an open group (blank: the default).
+    agreement = models.TextField(_("house rules"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RoomQuerySet.as_manager()
@@ -90,6 +92,8 @@ class Membership(models.Model):
     last_posted_at = models.DateTimeField(null=True, blank=True)
     posted_count = models.PositiveIntegerField(default=0)
     hand_raised_at = models.DateTimeField(null=True, blank=True)
+    # When the person agreed to the room's house rules (open groups ask on first joining).
+    agreed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -205,12 +209,30 @@ class MessageChange(models.Model):
         return f"change {self.pk} to message {self.message_id}"
 
 
+class ReportCategory(models.TextChoices):
+    CONTACT = "contact", _("Sharing contact details or asking to meet")
+    DEALING = "dealing", _("Offering or asking for drugs")
+    HARASSMENT = "harassment", _("Unkind, bullying or threatening")
+    WORRIED = "worried", _("I am worried about the person who wrote it")
+    SPAM = "spam", _("Spam or advertising")
+    OTHER = "other", _("Something else")
+
+
 class Report(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    reason = models.CharField(_("what is wrong with it"), max_length=300)
+    category = models.CharField(
+        _("what kind of problem"),
+        max_length=12,
+        choices=ReportCategory.choices,
+        default=ReportCategory.OTHER,
+    )
+    reason = models.CharField(_("what is wrong with it"), max_length=300, blank=True)
+    # Whether it counted toward hiding the message (only members who have been in the room for a
+    # while and have posted there count, so new accounts cannot silence someone together).
+    counts = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -260,6 +282,17 @@ class SanctionLevel(models.TextChoices):
 LADDER = [SanctionLevel.WARNING, SanctionLevel.MUTE, SanctionLevel.REMOVAL]
 
 
+class SanctionQuerySet(models.QuerySet):
+    def in_force(self, now=None) -> SanctionQuerySet:
+        """Mutes, removals and bans not lifted and not run out (warnings are never in force)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(until=None) | Q(until__gt=now),
+            lifted_at=None,
+            level__in=[SanctionLevel.MUTE, SanctionLevel.REMOVAL, SanctionLevel.BAN],
+        )
+
+
 class Sanction(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="sanctions")
     user = models.ForeignKey(
@@ -272,12 +305,98 @@ class Sanction(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Unmuted, unbanned or let back in by a moderator (the sanction stays on record).
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SanctionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["room", "user"], name="chat_sanction_room_user")]
+
+    def __str__(self) -> str:
+        return f"{self.level} for {self.user}"
+
+    @property
+    def in_force(self) -> bool:
+        if self.lifted_at is not None or self.level == SanctionLevel.WARNING:
+            return False
+        return self.until is None or self.until > timezone.now()
+
+
+class Appeal(models.Model):
+    """A member asks the room's moderators to look again at a sanction."""
+
+    sanction = models.ForeignKey(Sanction, on_delete=models.CASCADE, related_name="appeals")
+    text = models.TextField(_("why it should be looked at again"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"{self.level} for {self.user}"
+        return f"appeal of {self.sanction}"
+
+
+class JoinRequest(models.Model):
+    """Someone without a member role asks to join an open group; a moderator decides."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "user"], condition=Q(decided_at=None), name="chat_one_open_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.room}"
+
+
+class BlockedAttempt(models.Model):
+    """A message the filters refused: kept for moderators to review, then deleted
+    (CHAT_BLOCKED_KEEP_DAYS, by the daily sweep)."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="blocked_attempts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    rule = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["created_at"], name="chat_blocked_created")]
+
+    def __str__(self) -> str:
+        return f"blocked message in room {self.room_id}"
+
+
+class PersonalMute(models.Model):
+    """A member stops seeing another member's messages (they collapse, for them only)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    muted = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "muted"], name="chat_one_personal_mute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} muted {self.muted}"
 
 
 class ModerationAction(models.Model):

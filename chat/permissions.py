@@ -16,7 +16,20 @@ def membership_in(user: User, room_id: int) -> Membership | None:
     """The person's membership of the room (with the room), or None. One query."""
     if not user.is_authenticated or not user.is_active:
         return None
-    return Membership.objects.select_related("room").filter(user=user, room_id=room_id).first()
+    membership = (
+        Membership.objects.select_related("room").filter(user=user, room_id=room_id).first()
+    )
+    if (
+        membership is not None
+        and membership.room.is_open
+        and not membership.is_moderator
+        and membership.agreed_at is None
+        and not user.has_role(Role.MENTEE, Role.PEER_MENTOR, Role.VOLUNTEER)
+    ):
+        # A role-less account in an open group that no moderator let in (joined before joining
+        # asked for a member role) reads nothing there.
+        return None
+    return membership
 
 
 def access_room(user: User, pk: int) -> Membership:

@@ -6,6 +6,8 @@ room.js upgrades it to live chat over the websocket.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,9 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import show_service_errors
+from accounts.inputs import parse_id
 from accounts.models import User
 from chat import forms, selectors, services
 from chat.models import (
+    BlockedAttempt,
+    JoinRequest,
     Membership,
     Message,
     MessageState,
@@ -39,10 +44,8 @@ from chat.permissions import (
 
 
 def _int(value, default: int = 0) -> int:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return default
+    # An id or a cursor: plain digits that fit a database id (accounts.inputs), else ``default``.
+    return parse_id(value) or default
 
 
 @require_GET
@@ -77,7 +80,9 @@ def _history(membership: Membership, user: User, *, before: int = 0, after: int 
 
 def room(request: HttpRequest, pk: int) -> HttpResponse:
     membership = access_room(request.user, pk)
-    form = forms.PostForm(request.POST or None)
+    # A fresh client id with every page: sending the same form twice (a double tap, the back
+    # button) stores the message once.
+    form = forms.PostForm(request.POST or None, initial={"client_id": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         try:
             result = services.post_message(
@@ -151,11 +156,47 @@ def history_json(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse({"messages": rows, "more_before": more_before, "more_after": more_after})
 
 
-@require_POST
 def join(request: HttpRequest, pk: int) -> HttpResponse:
+    """The house rules, and join (people with a member role) or ask to join (anyone else)."""
     room_obj = access_joinable_room(request.user, pk)
-    services.join_room(room=room_obj, user=request.user)
-    return redirect("chat:room", pk=pk)
+    may_join = services.may_join_open_groups(request.user)
+    form = forms.JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = services.join_room if may_join else services.ask_to_join
+        try:
+            action(room=room_obj, user=request.user, agreed=form.cleaned_data["agreed"])
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            if may_join:
+                return redirect("chat:room", pk=pk)
+            flash.info(request, _("Thanks. A moderator will look at your request and let you in."))
+            return redirect("chat:rooms")
+    asked = JoinRequest.objects.filter(room=room_obj, user=request.user, decided_at=None).exists()
+    return render(
+        request,
+        "chat/join.html",
+        {
+            "room": room_obj,
+            "rules": services.house_rules(room_obj),
+            "form": form,
+            "may_join": may_join,
+            "asked": asked,
+        },
+    )
+
+
+@require_POST
+def decide_join(request: HttpRequest, pk: int) -> HttpResponse:
+    join_request = get_object_or_404(JoinRequest, pk=pk, decided_at=None)
+    access_moderated_room(request.user, join_request.room_id)
+    services.decide_join_request(
+        request=join_request, by=request.user, approve=request.POST.get("approve") == "1"
+    )
+    flash.info(request, _("Done."))
+    return redirect("chat:moderate", pk=join_request.room_id)
 
 
 @require_POST
@@ -200,7 +241,10 @@ def report_message(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.report_message(
-                message=message, by=request.user, reason=form.cleaned_data["reason"]
+                message=message,
+                by=request.user,
+                category=form.cleaned_data["category"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             show_service_errors(form, error)
@@ -245,6 +289,10 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         latest = sanctions.get(m.user_id, [None])[0]
         ladder[m.user_id] = services.next_sanction_after(latest.level if latest else None)
     log = ModerationAction.objects.filter(room=room_obj).select_related("actor", "subject")[:50]
+    blocked = BlockedAttempt.objects.filter(room=room_obj).select_related("author")[:50]
+    join_requests = JoinRequest.objects.filter(room=room_obj, decided_at=None).select_related(
+        "user"
+    )
     return render(
         request,
         "chat/moderate.html",
@@ -253,6 +301,9 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
             "queue": queue,
             "members": [(m, sanctions.get(m.user_id, []), ladder[m.user_id]) for m in members],
             "log": log,
+            "blocked": blocked,
+            "join_requests": join_requests,
+            "keep_days": getattr(settings, "CHAT_BLOCKED_KEEP_DAYS", 90),
             "raised_hands": [m for m in members if m.hand_raised_at],
             "settings_form": forms.RoomSettingsForm(
                 initial={

@@ -22,8 +22,13 @@ class CmsConfig(AppConfig):
 
     def nav_items(self, user):
         from accounts.hooks import NavItem
+        from accounts.roles import Role
 
-        return [NavItem(_("Events"), "/events/", 60)]
+        items = [NavItem(_("Events"), "/events/", 60)]
+        if user.is_authenticated and user.has_role(Role.INVOLVEMENT_LEAD, Role.ADMIN):
+            # Wagtail's admin: where stories, events, pages and the glossary are edited.
+            items.append(NavItem(_("Edit the website"), "/admin/", 85))
+        return items
 
     def today_cards(self, request):
         from accounts.hooks import TodayCard
@@ -60,3 +65,8 @@ class CmsConfig(AppConfig):
         from cms.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from cms.personal_data import sections
+
+        return sections(user)

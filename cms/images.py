@@ -30,7 +30,9 @@ def check_image(file) -> str:
                 width, height = image.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError(_("This image is too large to use.")) from error
-    except OSError as error:  # Pillow's UnidentifiedImageError is an OSError
+    except ValueError as error:  # a PNG text chunk over Pillow's limit (accounts.uploads)
+        raise ValidationError(_("This image is too large to use.")) from error
+    except (OSError, SyntaxError) as error:  # Pillow's UnidentifiedImageError is an OSError
         raise ValidationError(_("This file is not an image we can use.")) from error
     finally:
         file.seek(0)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -16,8 +16,8 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
 from accounts import audit
-from cms import calendar, services
-from cms.models import EventPage, EventRegistration, RegistrationStatus
+from cms import calendar, glossary, services
+from cms.models import EventPage, EventRegistration, GlossaryPage, RegistrationStatus
 from cms.permissions import (
     access_event,
     access_event_attendees,
@@ -38,10 +38,22 @@ def search(request):
     # Control characters (NUL above all) break full-text query parsers: keep printable text.
     query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
     results = None
+    terms = []
     if query:
         found = Page.objects.live().public().specific().search(query)
         results = Paginator(found, 10).get_page(request.GET.get("page"))
-    return render(request, "cms/search.html", {"query": query, "results": results})
+        terms = glossary.find_terms(query)
+    return render(request, "cms/search.html", {"query": query, "results": results, "terms": terms})
+
+
+@login_not_required
+@require_GET
+def glossary_page(request):
+    """The glossary, wherever editors have put it: the footer and explained terms link here."""
+    page = GlossaryPage.objects.live().public().first()
+    if page is None:
+        raise Http404
+    return redirect(page.url)
 
 
 @login_not_required

@@ -59,3 +59,6 @@ urlpatterns += [
         name="wagtail_serve",
     ),
 ]
+
+# With DEBUG off: our own 500 page, which shows the crisis lines without a request context.
+handler500 = "config.errors.server_error"

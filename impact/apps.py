@@ -1,9 +1,29 @@
 from django.apps import AppConfig
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.hooks import AttentionItem, NavItem
 from accounts.roles import Role
+
+
+def _hours_waiting(totals: tuple[int, int]) -> AttentionItem:
+    """The big number is the entries to decide; the label gives the hours they add up to
+    (a count of entries next to "Hours" read as that many hours)."""
+    from volunteering.services import format_minutes
+
+    entries, minutes = totals
+    label = ngettext(
+        "Entry of hours waiting for approval",
+        "Entries of hours waiting for approval",
+        entries,
+    )
+    if entries:
+        label = _("%(what)s: %(total)s in all") % {
+            "what": label,
+            "total": format_minutes(minutes),
+        }
+    return AttentionItem(label, entries, reverse("volunteering:approvals"), order=20)
 
 
 class ImpactConfig(AppConfig):
@@ -48,12 +68,7 @@ class ImpactConfig(AppConfig):
                 reverse("impact:missed_twice"),
                 order=12,
             ),
-            AttentionItem(
-                _("Hours waiting for approval"),
-                selectors.pending_hours_count(),
-                reverse("volunteering:approvals"),
-                order=20,
-            ),
+            _hours_waiting(selectors.pending_hours()),
             AttentionItem(
                 _("DBS (criminal record) checks running out in 60 days"),
                 selectors.expiring_dbs_checks().count(),

@@ -58,9 +58,10 @@ def missed_twice_in_a_row_count() -> int:
     return len(mentoring_selectors.missed_twice_in_a_row())
 
 
-def pending_hours_count() -> int:
-    """One query."""
-    return HoursEntry.objects.pending().count()
+def pending_hours() -> tuple[int, int]:
+    """(entries, minutes) of hours waiting for approval: one query."""
+    totals = HoursEntry.objects.pending().aggregate(entries=Count("id"), minutes=Sum("minutes"))
+    return totals["entries"], totals["minutes"] or 0
 
 
 def expiring_dbs_checks(*, today: date | None = None, days: int = EXPIRY_DAYS):

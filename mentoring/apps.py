@@ -44,3 +44,8 @@ class MentoringConfig(AppConfig):
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
+
+    def personal_data(self, user):
+        from mentoring.personal_data import sections
+
+        return sections(user)

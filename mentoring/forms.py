@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from accounts.models import AVAILABILITY_SLOTS, LivedExperience, User
 from mentoring.choices import (
     ContactPreference,
@@ -38,7 +39,7 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     prison = forms.CharField(label=_("Prison (if any)"), max_length=120, required=False)
-    release_date = forms.DateField(
+    release_date = inputs.DateField(
         label=_("Release date (if any)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -161,7 +162,7 @@ class EndForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = inputs.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(label=_("How long (minutes)"), min_value=15, max_value=240)
     place_kind = forms.ChoiceField(label=_("How you will meet"), choices=MeetingPlace.choices)

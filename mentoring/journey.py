@@ -98,7 +98,12 @@ def my_people(user: User) -> list[Supporter]:
             Supporter(
                 match.mentor.display_name,
                 _("Your peer mentor: has been there, and walks alongside you."),
-                _("At your meetings, or through a message on Alongside."),
+                # A pair chat opens when the match becomes active (chat hears match_activated)
+                # and stays open while it is paused.
+                _(
+                    "At your meetings, or in the private chat for the two of you: open Chat in "
+                    "the menu."
+                ),
             )
         )
     referral = (

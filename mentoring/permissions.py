@@ -13,17 +13,13 @@ from __future__ import annotations
 from django.http import Http404
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import is_coordinator, require_coordinator  # noqa: F401 - one rule, every app
 from mentoring.choices import MatchStatus
 from mentoring.models import Goal, Match, Meeting, Referral
 
 MENTOR_VISIBLE = (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
 # Meetings and notes: only while the mentor still works with the mentee.
 MENTOR_WORKING = (MatchStatus.ACTIVE, MatchStatus.PAUSED)
-
-
-def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and user.has_role(Role.COORDINATOR)
 
 
 def access_referral(user: User, pk: int) -> Referral:
@@ -35,11 +31,6 @@ def access_referral(user: User, pk: int) -> Referral:
     if is_coordinator(user) or referral.person_id == user.pk:
         return referral
     raise Http404
-
-
-def require_coordinator(user: User) -> None:
-    if not is_coordinator(user):
-        raise Http404
 
 
 def can_see_match(user: User, match: Match) -> bool:

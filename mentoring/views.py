@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, inputs
 from accounts.forms import show_service_errors
+from accounts.links import public_url, webcal_url
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, matching, selectors, services
@@ -205,9 +206,8 @@ def suggestions(request, pk: int):
 def do_not_match(request, pk: int):
     require_coordinator(request.user)
     referral = access_referral(request.user, pk)
-    chosen = request.POST.get("mentor", "")
     mentors = User.objects.filter(
-        groups__name=Role.PEER_MENTOR, pk=int(chosen) if chosen.isdigit() else None
+        groups__name=Role.PEER_MENTOR, pk=inputs.parse_id(request.POST.get("mentor"))
     )
     form = forms.DoNotMatchForm(request.POST, mentors=mentors)
     if form.is_valid():
@@ -269,13 +269,35 @@ def _match_action(request, pk: int, action, success: str):
 
 @require_POST
 def match_answer(request, pk: int):
+    """The mentor answers a proposal. Once answered, the match is not theirs to open until the
+    mentee agrees (mentoring.permissions.MENTOR_VISIBLE), so they go back to Mentoring."""
+    match = access_match(request.user, pk)
     accept = request.POST.get("answer") == "yes"
-    return _match_action(
-        request,
-        pk,
-        lambda match: services.answer_proposal(match=match, by=request.user, accept=accept),
-        _("Thank you. We have let the coordinator know.") if accept else _("Thank you for saying."),
-    )
+    try:
+        services.answer_proposal(match=match, by=request.user, accept=accept)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("mentoring:home")
+    name = match.mentee.display_name
+    if accept:
+        messages.success(
+            request,
+            _(
+                "Thank you. We have asked %(name)s if they would like to meet you, and told the "
+                "coordinator. When %(name)s says yes, they will show under My mentees and you "
+                "can plan your first meeting."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Thank you for saying. The coordinator will look for another mentor for %(name)s.")
+            % {"name": name},
+        )
+    return redirect("mentoring:home")
 
 
 @require_POST
@@ -642,21 +664,31 @@ def my_people(request):
 def calendar_settings(request):
     if not services.can_have_feed(request.user):
         raise Http404
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         if request.POST.get("action") == "off":
             services.turn_off_feed(user=request.user)
             messages.success(request, _("Your calendar address is turned off."))
         else:
             services.turn_on_feed(user=request.user)
-            messages.success(request, _("Your new calendar address is ready. The old one stops."))
+            if feed is None:
+                messages.success(request, _("Your calendar address is ready."))
+            else:
+                messages.success(
+                    request,
+                    _("Your new calendar address is ready. The old one has stopped working."),
+                )
         return redirect("mentoring:calendar")
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    url = (
-        request.build_absolute_uri(reverse("mentoring:calendar_feed", args=[feed.token]))
-        if feed
-        else ""
+    path = reverse("mentoring:calendar_feed", args=[feed.token]) if feed else ""
+    return render(
+        request,
+        "mentoring/calendar.html",
+        {
+            "feed": feed,
+            "url": public_url(path) if feed else "",
+            "webcal": webcal_url(path) if feed else "",
+        },
     )
-    return render(request, "mentoring/calendar.html", {"feed": feed, "url": url})
 
 
 @login_not_required

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 RETRY_AFTER = dt.timedelta(minutes=5)
 CLAIMABLE = [DeliveryStatus.QUEUED, DeliveryStatus.HELD]
+NO_CONFIRMED_NUMBER = "No confirmed mobile number"
 
 
 def in_quiet_hours(moment: dt.datetime, start: dt.time, end: dt.time) -> bool:
@@ -62,11 +63,23 @@ def quiet_hours_end(moment: dt.datetime, end: dt.time) -> dt.datetime:
 def deliver(notification_id: int) -> dict[str, str]:
     """Send one notice by each of the person's channels for its kind. Safe to run twice."""
     notification = (
-        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+        Notification.objects.select_related("recipient", "recipient__notice_preferences")
+        .filter(pk=notification_id)
+        .first()
     )
     if notification is None or not notification.recipient.is_active:
         return {}
     return _deliver(notification, now=timezone.now())
+
+
+def _deliveries(notification: Notification, channels: list[str]) -> dict[str, Delivery]:
+    """One row per channel, made if missing: two queries, whatever the number of channels."""
+    Delivery.objects.bulk_create(
+        [Delivery(notification=notification, channel=c) for c in channels],
+        ignore_conflicts=True,
+    )
+    rows = Delivery.objects.filter(notification=notification, channel__in=channels)
+    return {row.channel: row for row in rows}
 
 
 def _deliver(notification: Notification, *, now: dt.datetime) -> dict[str, str]:
@@ -75,16 +88,30 @@ def _deliver(notification: Notification, *, now: dt.datetime) -> dict[str, str]:
     prefs = preferences_of(person)
     outcome: dict[str, str] = {}
     paused = prefs.paused_until and prefs.paused_until > now and not notification.urgent
-    for channel in channels_for(person, kind, prefs):
-        delivery, _created = Delivery.objects.get_or_create(
-            notification=notification, channel=channel
-        )
+    channels = channels_for(person, kind, prefs)
+    if not channels:
+        return outcome
+    rows = _deliveries(notification, channels)
+    for channel in channels:
+        delivery = rows[channel]
+        delivery.notification = notification
         if paused:
-            _finish(delivery, DeliveryStatus.SKIPPED, error="Taking a break")
-            outcome[channel] = DeliveryStatus.SKIPPED
+            if delivery.status in CLAIMABLE:
+                _finish(delivery, DeliveryStatus.SKIPPED, error="Taking a break")
+            outcome[channel] = delivery.status
             continue
         outcome[channel] = _send(delivery, notification, kind, prefs, now=now)
     return outcome
+
+
+def _claim(delivery: Delivery) -> bool:
+    """Take the row for sending, unless another worker took it first (a conditional UPDATE)."""
+    claimed = Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
+    )
+    if claimed:
+        delivery.status, delivery.attempts = DeliveryStatus.SENDING, delivery.attempts + 1
+    return bool(claimed)
 
 
 def _send(delivery, notification, kind, prefs, *, now) -> str:
@@ -102,12 +129,8 @@ def _send(delivery, notification, kind, prefs, *, now) -> str:
         if held and deliver.get_backend().supports_defer:
             deliver.using(run_after=until).enqueue(notification_id=notification.pk)
         return DeliveryStatus.HELD
-    claimed = Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not _claim(delivery):
         return DeliveryStatus.SENDING  # another worker has it
-    delivery.refresh_from_db()
     words = Words(notification.title, notification.body, notification.action, "")
     if channel == SMS:
         return _send_text(delivery, notification, kind, prefs)
@@ -167,7 +190,7 @@ def _send_text(delivery, notification, kind, prefs) -> str:
     from notifications.sms import SMSError, get_backend
 
     if not prefs.can_text:
-        why = "Texts stopped" if prefs.texts_stopped_at else "No confirmed mobile number"
+        why = "Texts stopped" if prefs.texts_stopped_at else NO_CONFIRMED_NUMBER
         _finish(delivery, DeliveryStatus.SKIPPED, error=why)
         fall_back(notification, failed=SMS)
         return DeliveryStatus.SKIPPED
@@ -227,30 +250,46 @@ def fall_back(notification: Notification, *, failed: str) -> str | None:
     if not created and delivery.status not in CLAIMABLE:
         return None
     prefs = preferences_of(notification.recipient)
-    claimed = Delivery.objects.filter(pk=delivery.pk, status__in=CLAIMABLE).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1
-    )
-    if not claimed:
+    if not _claim(delivery):
         return None
-    delivery.refresh_from_db()
     words = Words(notification.title, notification.body, notification.action, "")
     return _send_email(delivery, notification, words, prefs)
 
 
+# Twilio's words for a text's progress -> ours; the others ("queued", "accepted", "sending")
+# change nothing.
+PROVIDER_STATUSES = {
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "failed": DeliveryStatus.FAILED,
+    "undelivered": DeliveryStatus.FAILED,
+}
+
+
 def record_status(*, provider_ref: str, status: str, error: str = "") -> Delivery | None:
-    """A delivery report from the text provider: sent, delivered or failed."""
+    """A delivery report from the text provider (``status`` in its words or ours). A text that
+    failed falls back to e-mail, once; a late "sent" never undoes "delivered"."""
+    ours = PROVIDER_STATUSES.get(status, status)
     delivery = (
         Delivery.objects.select_related("notification__recipient")
         .filter(provider_ref=provider_ref, channel=SMS)
         .first()
     )
-    if delivery is None:
+    if delivery is None or not provider_ref:
         return None
-    if status == DeliveryStatus.DELIVERED:
-        _finish(delivery, DeliveryStatus.DELIVERED)
-    elif status == DeliveryStatus.FAILED and delivery.status != DeliveryStatus.FAILED:
-        _finish(delivery, DeliveryStatus.FAILED, error=error or "The phone network refused it")
-        fall_back(delivery.notification, failed=SMS)
+    if ours == DeliveryStatus.DELIVERED:
+        if Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENT).update(
+            status=DeliveryStatus.DELIVERED
+        ):
+            delivery.status = DeliveryStatus.DELIVERED
+    elif ours == DeliveryStatus.FAILED:
+        why = f"The phone network refused it{f' ({error})' if error else ''}"[:200]
+        failed = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[DeliveryStatus.SENT, DeliveryStatus.DELIVERED]
+        ).update(status=DeliveryStatus.FAILED, error=why)
+        if failed:
+            delivery.status, delivery.error = DeliveryStatus.FAILED, why
+            fall_back(delivery.notification, failed=SMS)
     return delivery
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications import kinds as kinds_registry
 from notifications.kinds import CHANNEL_LABELS
+from notifications.phones import uk_mobile
 
 
 class PreferencesForm(forms.Form):
@@ -54,3 +55,36 @@ class PreferencesForm(forms.Form):
         if data.get("quiet_start") and data.get("quiet_start") == data.get("quiet_end"):
             self.add_error("quiet_end", _("Choose a different time from \u201cquiet from\u201d."))
         return data
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=30,
+        help_text=_("A UK mobile, such as 07123 456789. We text it a code to check it is yours."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+        error_messages={"required": _("Enter your mobile number.")},
+    )
+
+    def clean_phone(self) -> str:
+        number = uk_mobile(self.cleaned_data["phone"])
+        if number is None:
+            raise forms.ValidationError(_("Enter a UK mobile number, such as 07123 456789."))
+        return number
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The code we texted you"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+        error_messages={"required": _("Enter the 6-digit code from the text.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(_("The code is 6 numbers, such as 123456."))
+        return code

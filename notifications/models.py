@@ -125,6 +125,8 @@ class Preferences(models.Model):
     quiet_end = models.TimeField(_("quiet until"), default=default_quiet_end)
     phone = models.CharField(_("mobile number"), max_length=20, blank=True)
     phone_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When we texted a number someone else typed in, asking the person to reply YES.
+    phone_invited_at = models.DateTimeField(null=True, blank=True)
     phone_code_hash = models.CharField(max_length=128, blank=True)
     phone_code_sent_at = models.DateTimeField(null=True, blank=True)
     phone_code_attempts = models.PositiveSmallIntegerField(default=0)

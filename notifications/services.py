@@ -4,18 +4,32 @@ person's other channels after commit, through django-tasks.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.models import User
 from notifications import kinds as kinds_registry
 from notifications.kinds import CHANNELS, EMAIL, SMS
-from notifications.models import Notification, Preferences
+from notifications.models import (
+    Delivery,
+    DeliveryStatus,
+    Notification,
+    Preferences,
+    PushSubscription,
+)
+from notifications.phones import e164, uk_mobile
+from notifications.push import push_enabled
 from notifications.render import render_kind
+from notifications.sms import send_on_commit
 
 
 def notify(
@@ -64,17 +78,19 @@ def notify(
         written.append(notification)
     if written:
         ids = [n.pk for n in written]
-        transaction.on_commit(lambda: _after_commit(ids))
+        people_told = sorted({n.recipient_id for n in written})
+        transaction.on_commit(lambda: _after_commit(ids, people_told))
     return written
 
 
-def _after_commit(ids: list[int]) -> None:
+def _after_commit(ids: list[int], user_ids: list[int]) -> None:
     from notifications.delivery import deliver
-    from notifications.live import send_unread_counts
+    from notifications.live import send_unread_count
 
     for pk in ids:
         deliver.enqueue(notification_id=pk)
-    send_unread_counts(ids)
+    for user_id in user_ids:
+        send_unread_count(user_id)
 
 
 def resolve(*, to: User, kind: str, key: str) -> int:
@@ -121,9 +137,13 @@ def preferences_of(user: User) -> Preferences:
     prefs = getattr(user, "_notice_preferences", None)
     if prefs is not None:
         return prefs
-    prefs, _created = Preferences.objects.get_or_create(
-        user=user, defaults={"default_channels": [EMAIL]}
-    )
+    try:
+        # No query when loaded with the person (select_related("notice_preferences")).
+        prefs = user.notice_preferences
+    except Preferences.DoesNotExist:
+        prefs, _created = Preferences.objects.get_or_create(
+            user=user, defaults={"default_channels": [EMAIL]}
+        )
     user._notice_preferences = prefs
     return prefs
 
@@ -174,7 +194,7 @@ def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> l
     else:
         # An empty list is a choice too: "through a worker" means the inbox only.
         chosen = list(prefs.default_channels)
-        if "push" in kind.channels and user.push_subscriptions.exists():
+        if "push" in kind.channels and push_enabled() and user.push_subscriptions.exists():
             chosen.append("push")
     chosen = [c for c in chosen if c in kind.channels]
     if not kind.optional and not (set(chosen) & {EMAIL, SMS}):
@@ -189,6 +209,10 @@ def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> l
 # How a referral says to contact the person -> the channels their notices go by.
 CONTACT_CHANNELS = {"text": [SMS], "email": [EMAIL], "phone": [EMAIL], "in_person": []}
 
+INVITATION = (
+    "Alongside: a worker added this number for you. Reply YES to get texts from us, or STOP."
+)
+
 
 @transaction.atomic
 def record_contact_preference(
@@ -197,14 +221,186 @@ def record_contact_preference(
     """Honour "contact me by text message" (or e-mail, or through a worker) from the first notice.
 
     A number typed by someone else is kept unconfirmed: no text goes to it until the person
-    confirms it (by a code on their preferences page, or by answering YES to the first text).
+    confirms it (by a code on their preferences page, or by answering YES to the first text,
+    which this sends, in words that say nothing about why).
     """
     prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
     channels = CONTACT_CHANNELS.get(preference, [EMAIL])
     prefs.default_channels = channels
-    if phone and phone != prefs.phone:
-        prefs.phone, prefs.phone_confirmed_at = phone, None
+    mobile = uk_mobile(phone) if phone else None
+    number = mobile or (e164(phone) if phone else "")
+    if number and number != prefs.phone:
+        prefs.phone, prefs.phone_confirmed_at = number, None
+        prefs.phone_code_hash, prefs.phone_invited_at = "", None
+        if mobile and not prefs.texts_stopped_at:
+            prefs.phone_invited_at = timezone.now()
+            send_on_commit(to=mobile, body=INVITATION)
     prefs.save()
     user._notice_preferences = prefs
     audit.record(actor=by, action="notifications.contact_preference", subject=user)
     return prefs
+
+
+# --- The person's mobile number, and stopping texts -------------------------------------------
+
+CODE_LIFETIME = dt.timedelta(minutes=15)
+CODE_TRIES = 5
+RESEND_AFTER = dt.timedelta(seconds=60)
+CODES_PER_DAY = 5
+# Texts skipped for want of a confirmed number are sent once it is confirmed, if this recent.
+RELEASE_WINDOW = dt.timedelta(days=7)
+
+
+class PhoneError(Exception):
+    """Something the person can put right; the message says how, in plain words."""
+
+
+def _code_hash(user: User, number: str, code: str) -> str:
+    return salted_hmac("notifications.phone_code", f"{user.pk}:{number}:{code}").hexdigest()
+
+
+def send_phone_code(*, user: User, phone: str) -> Preferences:
+    """Keep ``phone`` (a UK mobile) as the person's number, unconfirmed, and text it a 6-digit
+    code that works for 15 minutes. Raises ``PhoneError`` for a number that is not a UK mobile,
+    when texts are stopped, or when codes are asked for too often."""
+    number = uk_mobile(phone)
+    if number is None:
+        raise PhoneError(_("Enter a UK mobile number, such as 07123 456789."))
+    now = timezone.now()
+    with transaction.atomic():
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+        if prefs.texts_stopped_at:
+            raise PhoneError(_("You stopped texts from us. Start texts again first."))
+        if prefs.phone == number and prefs.phone_confirmed_at:
+            raise PhoneError(_("That number is confirmed already."))
+        if prefs.phone_code_sent_at and now - prefs.phone_code_sent_at < RESEND_AFTER:
+            raise PhoneError(_("We sent a code a moment ago. Wait a minute, then ask again."))
+        counter = f"notifications:phone-codes:{user.pk}"
+        cache.add(counter, 0, timeout=24 * 3600)
+        if cache.incr(counter) > CODES_PER_DAY:
+            raise PhoneError(_("You have asked for a lot of codes today. Try again tomorrow."))
+        code = f"{secrets.randbelow(10**6):06d}"
+        if prefs.phone != number:
+            prefs.phone, prefs.phone_confirmed_at, prefs.phone_invited_at = number, None, None
+        prefs.phone_code_hash = _code_hash(user, number, code)
+        prefs.phone_code_sent_at, prefs.phone_code_attempts = now, 0
+        prefs.save()
+        user._notice_preferences = prefs
+        audit.record(actor=user, action="notifications.phone_code_sent", subject=user)
+        send_on_commit(
+            to=number,
+            body=f"Alongside: your code is {code}. It works for 15 minutes. "
+            "Do not give it to anyone.",
+        )
+    return prefs
+
+
+def confirm_phone(*, user: User, code: str) -> Preferences:
+    """Confirm the person's number with the code we texted. Raises ``PhoneError`` for a wrong,
+    used-up or old code; a wrong try counts even so."""
+    now = timezone.now()
+    problem = ""
+    with transaction.atomic():
+        prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+        user._notice_preferences = prefs
+        if not prefs.phone or not prefs.phone_code_hash:
+            problem = _("Ask for a code first.")
+        elif prefs.phone_code_attempts >= CODE_TRIES:
+            problem = _("That code was tried too many times. Ask for a new code.")
+        elif prefs.phone_code_sent_at is None or now - prefs.phone_code_sent_at > CODE_LIFETIME:
+            problem = _("That code has run out. Ask for a new code.")
+        elif not constant_time_compare(
+            prefs.phone_code_hash, _code_hash(user, prefs.phone, "".join(code.split()))
+        ):
+            prefs.phone_code_attempts += 1
+            prefs.save(update_fields=["phone_code_attempts", "updated_at"])
+            left = CODE_TRIES - prefs.phone_code_attempts
+            problem = (
+                _("That code is not right. Check the text and try again.")
+                if left
+                else _("That code is not right, and was tried too many times. Ask for a new code.")
+            )
+        else:
+            confirm_number(prefs=prefs, by=user, how="code")
+    if problem:
+        raise PhoneError(problem)
+    return prefs
+
+
+def confirm_number(*, prefs: Preferences, by: User, how: str) -> None:
+    """The person showed the number is theirs (a code, or YES to our first text). Inside the
+    caller's transaction, with ``prefs`` locked: texts skipped for want of a confirmed number in
+    the last week go out now, once each."""
+    from notifications.delivery import NO_CONFIRMED_NUMBER
+
+    now = timezone.now()
+    prefs.phone_confirmed_at = now
+    prefs.phone_code_hash, prefs.phone_code_attempts = "", 0
+    prefs.save()
+    audit.record(actor=by, action="notifications.phone_confirmed", subject=prefs.user, summary=how)
+    skipped = Delivery.objects.filter(
+        notification__recipient_id=prefs.user_id,
+        notification__created_at__gte=now - RELEASE_WINDOW,
+        notification__read_at__isnull=True,
+        notification__done_at__isnull=True,
+        channel=SMS,
+        status=DeliveryStatus.SKIPPED,
+        error=NO_CONFIRMED_NUMBER,
+    )
+    ids = list(skipped.values_list("notification_id", flat=True))
+    if ids:
+        # Conditional: two confirmations at once release each text once.
+        Delivery.objects.filter(
+            notification_id__in=ids, channel=SMS, status=DeliveryStatus.SKIPPED
+        ).update(status=DeliveryStatus.QUEUED, error="")
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _enqueue(ids: list[int]) -> None:
+    from notifications.delivery import deliver
+
+    for pk in ids:
+        deliver.enqueue(notification_id=pk)
+
+
+@transaction.atomic
+def set_texts_stopped(*, user: User, stopped: bool) -> Preferences:
+    """The "Stop all texts" and "Start texts again" buttons: nothing is texted while stopped."""
+    prefs = Preferences.objects.select_for_update().get(pk=preferences_of(user).pk)
+    if bool(prefs.texts_stopped_at) != stopped:
+        prefs.texts_stopped_at = timezone.now() if stopped else None
+        prefs.save(update_fields=["texts_stopped_at", "updated_at"])
+        action = "notifications.texts_stopped" if stopped else "notifications.texts_started"
+        audit.record(actor=user, action=action, subject=user)
+    user._notice_preferences = prefs
+    return prefs
+
+
+# --- Phone notifications (web push) -------------------------------------------------------------
+
+
+class PushSubscriptionError(Exception):
+    pass
+
+
+def subscribe_push(*, user: User, endpoint: str, p256dh: str, auth: str) -> PushSubscription:
+    """Keep a browser's push subscription for the person. A browser belongs to whoever switched
+    notifications on last in it (a shared phone): the endpoint moves to them."""
+    if not endpoint.startswith("https://") or len(endpoint) > 500:
+        raise PushSubscriptionError("The push address must be https")
+    if not (0 < len(p256dh) <= 200 and 0 < len(auth) <= 100):
+        raise PushSubscriptionError("The subscription keys are missing")
+    with transaction.atomic():
+        subscription, _created = PushSubscription.objects.update_or_create(
+            endpoint=endpoint, defaults={"user": user, "p256dh": p256dh, "auth": auth}
+        )
+        audit.record(actor=user, action="notifications.push_on", subject=user)
+    return subscription
+
+
+def unsubscribe_push(*, user: User, endpoint: str) -> int:
+    with transaction.atomic():
+        count, _rows = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+        if count:
+            audit.record(actor=user, action="notifications.push_off", subject=user)
+    return count

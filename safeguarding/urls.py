@@ -7,6 +7,6 @@ app_name = "safeguarding"
 urlpatterns = [
     path("raise/", views.raise_concern, name="raise"),
     path("concerns/", views.concern_list, name="list"),
-    path("concerns/<int:pk>/", views.concern_detail, name="detail"),
-    path("concerns/<int:pk>/<slug:step>/", views.concern_update, name="update"),
+    path("concerns/<id:pk>/", views.concern_detail, name="detail"),
+    path("concerns/<id:pk>/<slug:step>/", views.concern_update, name="update"),
 ]

@@ -12,7 +12,7 @@ class StoriesConfig(AppConfig):
     def nav_items(self, user):
         from accounts.hooks import NavItem
 
-        if not user.is_authenticated or not user.roles:
+        if not user.is_authenticated:
             return []
         return [NavItem(_("Share your story"), "/stories/share/", 70)]
 
@@ -48,3 +48,8 @@ class StoriesConfig(AppConfig):
         from stories.demo import seed
 
         seed(personas, stdout)
+
+    def personal_data(self, user):
+        from stories.personal_data import sections
+
+        return sections(user)

@@ -10,8 +10,11 @@ from stories.models import StoryPage, StorytellerApprovalTask
 
 
 def may_share_story(user) -> bool:
-    """Members (anyone holding a role) may send a story in."""
-    return user.is_authenticated and bool(user.roles)
+    """Anyone with an account (a verified e-mail address) may send a story in, including
+    someone who joined on their own and holds no role yet: a shared story is only a draft, and
+    nothing is published until an involvement lead has talked it through with them and their
+    consent is on record (StoryPage.publish_blockers)."""
+    return user.is_authenticated and user.is_active
 
 
 def access_own_story(user, page_id: int) -> StoryPage:

@@ -9,6 +9,6 @@ app_name = "stories"
 urlpatterns = [
     path("feed/", views.feed, name="feed"),
     path("share/", views.share, name="share"),
-    path("review/<int:task_state_id>/", views.review, name="review"),
-    path("<int:page_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("review/<id:task_state_id>/", views.review, name="review"),
+    path("<id:page_id>/withdraw/", views.withdraw, name="withdraw"),
 ]

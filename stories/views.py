@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from stories import services
 from stories.feeds import StoriesFeed
@@ -54,9 +54,13 @@ def review(request, task_state_id: int):
     return render(request, "stories/review.html", {"story": story, "task_state": task_state})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request, page_id: int):
+    """Taking a story down cannot be undone in one tap: first a page that says what happens,
+    then a second, deliberate button (no JavaScript needed)."""
     story = access_own_story(request.user, page_id)
-    services.withdraw_story_consent(story=story, by=request.user)
-    messages.success(request, _("Your story has been taken down. It is no longer on the site."))
-    return redirect("accounts:today")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        services.withdraw_story_consent(story=story, by=request.user)
+        messages.success(request, _("Your story has been taken down. It is no longer on the site."))
+        return redirect("accounts:today")
+    return render(request, "stories/withdraw.html", {"story": story})

@@ -39,3 +39,8 @@ class VolunteeringConfig(AppConfig):
 
         send_shift_reminders(now=now)
         send_expiry_reminders(today=timezone.localdate(now))
+
+    def personal_data(self, user):
+        from volunteering.personal_data import sections
+
+        return sections(user)

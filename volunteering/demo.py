@@ -32,7 +32,9 @@ def seed(personas: dict, stdout) -> None:
     if sam:
         clear_for_demo(sam, roles["peer-mentor"], today)
     if priya:
-        _onboarded(priya, today)
+        # Cleared as an event helper, so the demo volunteer can sign up for the event shifts
+        # below (and log hours for them).
+        clear_for_demo(priya, roles["event-helper"], today)
         _training(priya, "safeguarding", today - timedelta(days=300), coordinator)
         _training(priya, "naloxone", today - timedelta(days=340), coordinator)  # due soon
         _hours(priya, roles["event-helper"], today)
@@ -49,7 +51,8 @@ def seed(personas: dict, stdout) -> None:
         )
         _shift(roles["event-helper"], monday + timedelta(days=5), 13, 5, "Family fun day, the park")
     stdout.write(
-        "volunteering: roles, Sam cleared as a peer mentor, Priya's training and hours, shifts"
+        "volunteering: roles, Sam cleared as a peer mentor, Priya as an event helper (with "
+        "training and hours), shifts"
     )
 
 
@@ -78,7 +81,7 @@ def clear_for_demo(user, role: VolunteerRole, today) -> None:
             received_on=today - timedelta(days=370),
             satisfactory=True,
         )
-    if not DBSCheck.objects.filter(volunteer=user).exists():
+    if role.dbs_level != DBSLevel.NONE and not DBSCheck.objects.filter(volunteer=user).exists():
         DBSCheck.objects.create(
             volunteer=user,
             level=DBSLevel.ENHANCED,

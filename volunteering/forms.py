@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from accounts.models import AVAILABILITY_SLOTS
 from volunteering.models import (
     DBSLevel,
@@ -102,7 +103,7 @@ class TrainingForm(forms.Form):
     course = ChoiceOfRecord(
         label=_("Course"), queryset=TrainingCourse.objects.all(), empty_label=None
     )
-    completed_on = forms.DateField(label=_("Date you completed it"), widget=DateInput)
+    completed_on = inputs.DateField(label=_("Date you completed it"), widget=DateInput)
     certificate = forms.FileField(
         label=_("Certificate (optional)"),
         required=False,
@@ -115,7 +116,7 @@ class ShiftSignupForm(forms.Form):
 
 
 class LogHoursForm(forms.Form):
-    worked_on = forms.DateField(label=_("Date"), widget=DateInput)
+    worked_on = inputs.DateField(label=_("Date"), widget=DateInput)
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=24, initial=0)
     minutes = forms.IntegerField(
         label=_("Minutes"), min_value=0, max_value=59, initial=0, required=False
@@ -164,7 +165,7 @@ class DecideHoursForm(forms.Form):
 
 class ShiftForm(forms.Form):
     role = ChoiceOfRecord(label=_("Role"), queryset=VolunteerRole.objects.all())
-    day = forms.DateField(label=_("Date"), widget=DateInput)
+    day = inputs.DateField(label=_("Date"), widget=DateInput)
     starts = forms.TimeField(label=_("Starts"), widget=TimeInput)
     ends = forms.TimeField(label=_("Ends"), widget=TimeInput)
     place = forms.CharField(label=_("Place"), max_length=160)
@@ -216,7 +217,7 @@ class StepForm(forms.Form):
             ("supervision", _("Supervision agreement signed")),
         ],
     )
-    on = forms.DateField(label=_("Date"), widget=DateInput)
+    on = inputs.DateField(label=_("Date"), widget=DateInput)
 
     def clean_step(self):
         if self.cleaned_data["step"] not in STEPS:
@@ -232,7 +233,7 @@ class ReferenceForm(forms.Form):
 
 
 class ReferenceReceivedForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=DateInput)
+    received_on = inputs.DateField(label=_("Received on"), widget=DateInput)
     satisfactory = forms.TypedChoiceField(
         label=_("Is it satisfactory?"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
@@ -243,14 +244,14 @@ class ReferenceReceivedForm(forms.Form):
 
 class DBSCheckForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), choices=DBSLevel.choices[1:])
-    issued_on = forms.DateField(label=_("Issue date"), widget=DateInput)
+    issued_on = inputs.DateField(label=_("Issue date"), widget=DateInput)
     certificate_number = forms.CharField(
         label=_("Certificate number"), max_length=20, help_text=_("12 digits.")
     )
     update_service = forms.BooleanField(
         label=_("Subscribed to the DBS update service"), required=False
     )
-    recheck_due = forms.DateField(
+    recheck_due = inputs.DateField(
         label=_("Re-check due (optional)"),
         widget=DateInput,
         required=False,

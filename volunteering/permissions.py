@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import is_coordinator, require_coordinator  # noqa: F401 - one rule, every app
 from accounts.roles import Role
 from volunteering.models import (
     DBSCheck,
@@ -20,15 +21,6 @@ from volunteering.models import (
     Shift,
     TrainingCompletion,
 )
-
-
-def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and user.has_role(Role.COORDINATOR)
-
-
-def require_coordinator(user: User) -> None:
-    if not is_coordinator(user):
-        raise Http404
 
 
 def access_volunteer(user: User, pk: int) -> User:

@@ -590,14 +590,24 @@ def log_hours(
 ) -> HoursEntry:
     """Log time given. It waits for a coordinator's approval.
 
-    Refused with a plain message: a future date, more than 24 hours on one day, the same shift
-    twice, or the same hours for the same role on the same day twice.
+    Refused with a plain message: a future date, a role the person was not cleared for on that
+    day, more than 24 hours on one day, the same shift twice, or the same hours for the same
+    role on the same day twice.
     """
     today = timezone.localdate()
     if worked_on > today:
         raise ValidationError(_("You can only log hours for today or earlier."))
     if minutes < 1:
         raise ValidationError(_("Enter how long you volunteered."))
+    check = clearance(volunteer, role, on=worked_on)
+    if not check.cleared:
+        raise ValidationError(
+            _(
+                "You can only log hours for a role you are cleared for, and on %(day)s you "
+                "were not cleared for %(role)s: %(why)s. Ask your coordinator if this is wrong."
+            )
+            % {"day": plain_date(worked_on), "role": role.title, "why": "; ".join(check.reasons)}
+        )
     # Lock the person's row so two logs sent at once cannot both squeeze under 24 hours.
     User.objects.select_for_update().filter(pk=volunteer.pk).first()
     mine = HoursEntry.objects.counted().filter(volunteer=volunteer)

@@ -1,33 +1,18 @@
-"""Checking a training certificate upload: its type from its content, its size, and no metadata.
+"""Checking a training certificate upload: its size, then its type from its content.
 
-Images are decoded only after their header says they are a sane size (a "pixel bomb" is refused
-before decoding) and are re-encoded, so EXIF (GPS, time, camera) never reaches the disk.
+The cleaning itself (pictures rebuilt from their pixels, PDFs rewritten without scripts,
+attachments or metadata) is accounts.uploads, shared by every app that takes files.
 """
 
 from __future__ import annotations
 
-import io
-import warnings
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo is the largest certificate we expect
-IMAGE_FORMATS = {
-    "JPEG": ("jpg", "image/jpeg"),
-    "PNG": ("png", "image/png"),
-    "WEBP": ("webp", "image/webp"),
-}
+from accounts.uploads import IMAGE_FORMATS, MAX_PIXELS, CleanFile, clean_pdf, clean_picture
 
-
-@dataclass(frozen=True)
-class CleanFile:
-    content: bytes
-    suffix: str
-    content_type: str
+__all__ = ["IMAGE_FORMATS", "MAX_PIXELS", "CleanFile", "clean_certificate"]
 
 
 def clean_certificate(upload) -> CleanFile:
@@ -39,31 +24,5 @@ def clean_certificate(upload) -> CleanFile:
         )
     data = upload.read(limit + 1)
     if data.startswith(b"%PDF-"):
-        return CleanFile(data, "pdf", "application/pdf")
-    return _clean_image(data)
-
-
-def _clean_image(data: bytes) -> CleanFile:
-    not_allowed = ValidationError(
-        _("Please send a PDF, or a photo or scan as JPEG, PNG or WebP."), code="type"
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.format not in IMAGE_FORMATS:
-                raise not_allowed
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationError(_("The picture is too large. Please send a smaller one."))
-            image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, Warning) as error:
-        raise not_allowed from error
-    suffix, content_type = IMAGE_FORMATS[image.format]
-    # Turn the picture the right way up, then save only its pixels: no EXIF, no GPS.
-    upright = ImageOps.exif_transpose(image)
-    if image.format == "JPEG" and upright.mode not in ("RGB", "L"):
-        upright = upright.convert("RGB")
-    out = io.BytesIO()
-    upright.save(out, format=image.format)
-    return CleanFile(out.getvalue(), suffix, content_type)
+        return clean_pdf(data)
+    return clean_picture(data)

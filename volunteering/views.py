@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
+from accounts import audit, inputs
 from accounts.forms import show_service_errors
+from accounts.links import public_url, webcal_url
 from accounts.roles import Role
 from volunteering import selectors, services
 from volunteering.calendar import shifts_calendar
@@ -300,12 +301,16 @@ def calendar_settings(request):
             messages.success(request, _("Here is your new calendar address."))
         return redirect("volunteering:calendar")
     feed = services.calendar_feed_of(request.user)
-    url = (
-        request.build_absolute_uri(reverse("volunteering:calendar_feed", args=[feed.token]))
-        if feed
-        else ""
+    path = reverse("volunteering:calendar_feed", args=[feed.token]) if feed else ""
+    return render(
+        request,
+        "volunteering/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": public_url(path) if feed else "",
+            "webcal": webcal_url(path) if feed else "",
+        },
     )
-    return render(request, "volunteering/calendar.html", {"feed": feed, "feed_url": url})
 
 
 @login_not_required
@@ -513,19 +518,20 @@ def risk_assessment(request, pk: int):
     return render(request, "volunteering/risk_assessment.html", {"assessment": assessment})
 
 
-def _week_start(raw: str | None) -> date:
-    today = timezone.localdate()
-    try:
-        chosen = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        chosen = today
+def _week_start(chosen: date) -> date:
     return chosen - timedelta(days=chosen.weekday())
 
 
 def rota(request):
     """The week's shifts, one day under another so it reads on a phone."""
     require_coordinator(request.user)
-    start = _week_start(request.GET.get("week"))
+    raw = request.GET.get("week")
+    chosen = inputs.parse_date(raw)
+    if raw and chosen is None:
+        messages.error(
+            request, _("We can only show weeks between 1900 and 2100: here is this week.")
+        )
+    start = _week_start(chosen or timezone.localdate())
     return render(
         request,
         "volunteering/rota.html",

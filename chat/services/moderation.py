@@ -19,6 +19,7 @@ from chat.models import (
     Message,
     MessageState,
     Report,
+    ReportCategory,
     Room,
     Sanction,
     SanctionLevel,
@@ -37,19 +38,43 @@ from chat.services.base import (
 # --- Reports and moderation of messages ---------------------------------------------------------
 
 
+def _report_counts(membership: Membership) -> bool:
+    """Whether this member's report counts toward hiding a message: moderators, and members who
+    have been in the room CHAT_REPORT_MIN_DAYS and posted there CHAT_REPORT_MIN_POSTS times (so a
+    few new accounts together cannot silence someone)."""
+    if membership.is_moderator:
+        return True
+    days = getattr(settings, "CHAT_REPORT_MIN_DAYS", 7)
+    posts = getattr(settings, "CHAT_REPORT_MIN_POSTS", 3)
+    return (
+        membership.joined_at <= timezone.now() - timedelta(days=days)
+        and membership.posted_count >= posts
+    )
+
+
 @transaction.atomic
-def report_message(*, message: Message, by: User, reason: str) -> Report:
-    """A member reports a message; enough distinct reporters hide it until a moderator looks."""
-    reason = _require_reason(reason)
+def report_message(
+    *, message: Message, by: User, reason: str = "", category: str = ReportCategory.OTHER
+) -> Report:
+    """A member reports a message, choosing what kind of problem it is (and saying why when it is
+    "something else"); enough established members' reports hide it until a moderator looks."""
+    if category not in ReportCategory.values:
+        raise ValidationError({"category": _("Please choose what is wrong.")})
+    reason = (reason or "").strip()[:300]
+    if category == ReportCategory.OTHER and not reason:
+        raise ValidationError({"reason": _("Please say what is wrong, in a few words.")})
     message = Message.objects.select_for_update().get(pk=message.pk)
-    if not Membership.objects.filter(room_id=message.room_id, user=by).exists():
+    membership = Membership.objects.filter(room_id=message.room_id, user=by).first()
+    if membership is None:
         raise PermissionDenied
     if message.author_id == by.pk:
         raise ValidationError({"reason": _("You cannot report your own message; delete it.")})
     report, _created = Report.objects.get_or_create(
-        message=message, reporter=by, defaults={"reason": reason}
+        message=message,
+        reporter=by,
+        defaults={"reason": reason, "category": category, "counts": _report_counts(membership)},
     )
-    reporters = Report.objects.filter(message=message, resolved_at=None).count()
+    reporters = Report.objects.filter(message=message, resolved_at=None, counts=True).count()
     if message.state == MessageState.VISIBLE and reporters >= settings.CHAT_REPORTS_TO_HIDE:
         message.state, message.hidden_by_reports = MessageState.HIDDEN, True
         message.save(update_fields=["state", "hidden_by_reports"])

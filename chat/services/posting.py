@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import BigIntegerField, F, Max, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from accounts.models import User
 from chat import filters
 from chat.models import (
     MAX_BODY,
+    BlockedAttempt,
     FilterAction,
     MemberRole,
     Membership,
@@ -141,7 +144,7 @@ def _take_token(membership: Membership, now) -> float | None:
 
 def _clean_body(body) -> str:
     if not isinstance(body, str):
-        raise ChatError("invalid", _("A message must be text."))
+        raise ChatError("malformed", _("A message must be text."))
     body = body.replace("\x00", "").strip()
     if not body:
         raise ChatError("empty", _("Please write something first."))
@@ -316,7 +319,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     if membership.retried_id:
         existing = Message.objects.get(pk=membership.retried_id)
         if existing.room_id != room_id:
-            return ChatError("invalid", _("That message id was used in another room."))
+            return ChatError("malformed", _("That message id was used in another room."))
         return PostResult(message=existing, duplicate=True)
     now = timezone.now()
     moderator = membership.is_moderator
@@ -356,7 +359,7 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     verdict = filters.check(body, active_filters(), _support_numbers())
     notices: list[str] = []
     if verdict.block:
-        _log(room=room, actor=None, action="message.blocked", subject=author, reason="word list")
+        _keep_blocked(room=room, author=author, body=body, verdict=verdict)
         membership.save(update_fields=["tokens", "tokens_at"])
         return ChatError(
             "blocked",
@@ -404,6 +407,20 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
     if verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
     return PostResult(message=message, notices=notices, events=events)
+
+
+def _keep_blocked(*, room: Room, author: User, body: str, verdict: filters.Verdict) -> None:
+    """Keep a refused message for the room's moderators (the words, and which rule)."""
+    rule = ", ".join(verdict.rules)[:200] or "word list"
+    BlockedAttempt.objects.create(room=room, author=author, body=body, rule=rule)
+    _log(room=room, actor=None, action="message.blocked", subject=author, reason=rule)
+
+
+def purge_blocked_attempts(*, now) -> int:
+    """Delete blocked messages older than CHAT_BLOCKED_KEEP_DAYS (they hold what people wrote)."""
+    keep = timedelta(days=getattr(settings, "CHAT_BLOCKED_KEEP_DAYS", 90))
+    deleted, _rows = BlockedAttempt.objects.filter(created_at__lt=now - keep).delete()
+    return deleted
 
 
 def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]:
@@ -492,10 +509,18 @@ def _alert_safeguarding_leads(*, room: Room, message: Message) -> None:
 # --- Own messages -------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def edit_message(*, message: Message, by: User, body: str) -> Message:
     """The author changes their message within CHAT_EDIT_SECONDS; the old text is kept."""
     body = _clean_body(body)
+    result = _edit(message=message, by=by, body=body)
+    if isinstance(result, ChatError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def _edit(*, message: Message, by: User, body: str) -> Message | ChatError:
+    # A refusal is returned, not raised, so the blocked attempt it keeps is committed.
     message = (
         Message.objects.select_for_update(of=("self",)).select_related("author").get(pk=message.pk)
     )
@@ -511,7 +536,8 @@ def edit_message(*, message: Message, by: User, body: str) -> Message:
         raise ChatError("read_only", _("This room is read-only."))
     verdict = filters.check(body, active_filters(), _support_numbers())
     if verdict.block:
-        raise ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
+        _keep_blocked(room=room, author=by, body=body, verdict=verdict)
+        return ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
     MessageRevision.objects.create(message=message, body=message.body)
     was_visible = message.state == MessageState.VISIBLE
     message.body, message.edited_at = body, timezone.now()
@@ -537,8 +563,24 @@ def delete_own_message(*, message: Message, by: User) -> None:
 
 
 def mark_read(*, membership: Membership, up_to: int) -> None:
-    """Move the read position forward (never back). One query."""
-    Membership.objects.filter(pk=membership.pk, last_read_id__lt=up_to).update(last_read_id=up_to)
+    """Move the read position forward (never back), to ``up_to`` or the room's newest message
+    if that is lower (a position past the newest would hide the next messages from the unread
+    count). One query."""
+    newest = (
+        Message.objects.filter(room_id=membership.room_id)
+        .order_by()
+        .values("room_id")
+        .annotate(top=Max("id"))
+        .values("top")
+    )
+    big = BigIntegerField()
+    target = Least(
+        Value(min(up_to, 2**63 - 1), output_field=big),
+        Coalesce(Subquery(newest, output_field=big), Value(0, output_field=big)),
+    )
+    Membership.objects.filter(pk=membership.pk).update(
+        last_read_id=Greatest(F("last_read_id"), target)
+    )
 
 
 def latest_visible_id(room_id: int) -> int:

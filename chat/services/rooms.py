@@ -78,20 +78,123 @@ def add_member(*, room: Room, user: User, by: User, role: str = MemberRole.MEMBE
         raise ValidationError({"role": _("Only moderators and coordinators can moderate.")})
     if Ban.objects.filter(room=room, user=user).exists():
         raise ValidationError({"email": _("That person is banned from this room.")})
-    membership, _created = Membership.objects.update_or_create(
-        room=room, user=user, defaults={"role": role}
-    )
+    membership = _new_membership(room=room, user=user, role=role, agreed_at=timezone.now())
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
     _log(room=room, actor=by, action="member.added", subject=user, reason=role)
     return membership
 
 
-@transaction.atomic
-def join_room(*, room: Room, user: User) -> Membership:
-    """Join an open peer support group (access_joinable_room checked bans)."""
-    if not room.is_open or Ban.objects.filter(room=room, user=user).exists():
-        raise PermissionDenied
-    membership, _created = Membership.objects.get_or_create(room=room, user=user)
+# Open groups are open to people with one of these roles; anyone else asks and a moderator decides.
+MEMBER_ROLES = (Role.MENTEE, Role.PEER_MENTOR, Role.VOLUNTEER)
+
+DEFAULT_AGREEMENT = _(
+    "Be kind: everyone here is working on their recovery.\n"
+    "Keep it safe: no phone numbers, addresses, e-mail or social media names, and no meeting up "
+    "outside the group's own meetings.\n"
+    "No offering, asking for or talking up drugs or alcohol.\n"
+    "What is said here stays here.\n"
+    "If you are worried about someone, or about yourself, tell a moderator."
+)
+
+
+def house_rules(room: Room) -> list[str]:
+    """The room's house rules, one a line, in plain words."""
+    return [line for line in (room.agreement or DEFAULT_AGREEMENT).splitlines() if line.strip()]
+
+
+def may_join_open_groups(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*MEMBER_ROLES)
+
+
+def _sanction_in_force(room: Room, user: User, *levels: str):
+    from chat.models import Sanction
+
+    return Sanction.objects.in_force().filter(room=room, user=user, level__in=levels).first()
+
+
+def _new_membership(*, room: Room, user: User, **fields) -> Membership:
+    """A membership that carries any mute still in force (a mute belongs to the person and the
+    room, so leaving and joining again does not end it)."""
+    from chat.models import SanctionLevel
+
+    mute = _sanction_in_force(room, user, SanctionLevel.MUTE)
+    membership, _created = Membership.objects.get_or_create(
+        room=room, user=user, defaults={**fields, "muted_until": mute.until if mute else None}
+    )
     return membership
+
+
+def _refuse_if_kept_out(room: Room, user: User) -> None:
+    from chat.models import SanctionLevel
+
+    if Ban.objects.filter(room=room, user=user).exists() or _sanction_in_force(
+        room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def join_room(*, room: Room, user: User, agreed: bool = False) -> Membership:
+    """Join an open peer support group: for people with a member role (MEMBER_ROLES) who agree to
+    its house rules. Removed or banned people are refused until a moderator lets them back."""
+    if not room.is_open or room.closed_at is not None or not may_join_open_groups(user):
+        raise PermissionDenied
+    _refuse_if_kept_out(room, user)
+    if not agreed:
+        raise ValidationError({"agreed": _("Please read the house rules and tick to agree.")})
+    membership = _new_membership(room=room, user=user, agreed_at=timezone.now())
+    if membership.agreed_at is None:
+        Membership.objects.filter(pk=membership.pk).update(agreed_at=timezone.now())
+    _log(room=room, actor=user, action="member.joined", subject=user, reason="agreed house rules")
+    return membership
+
+
+@transaction.atomic
+def ask_to_join(*, room: Room, user: User, agreed: bool = False):
+    """Someone without a member role asks to join an open group; its moderators decide."""
+    from chat.models import JoinRequest
+
+    if not room.is_open or room.closed_at is not None:
+        raise PermissionDenied
+    _refuse_if_kept_out(room, user)
+    if not agreed:
+        raise ValidationError({"agreed": _("Please read the house rules and tick to agree.")})
+    request, created = JoinRequest.objects.get_or_create(room=room, user=user, decided_at=None)
+    if created:
+        _log(room=room, actor=user, action="member.asked_to_join", subject=user)
+    return request
+
+
+@transaction.atomic
+def decide_join_request(*, request, by: User, approve: bool):
+    """A room moderator lets someone in (they agreed to the house rules when asking) or not."""
+    from chat.models import JoinRequest
+    from chat.services.base import _require_moderator
+
+    request = (
+        JoinRequest.objects.select_for_update().select_related("room", "user").get(pk=request.pk)
+    )
+    _require_moderator(request.room, by)
+    if request.decided_at is not None:
+        return request
+    request.decided_at, request.decided_by, request.approved = timezone.now(), by, approve
+    request.save(update_fields=["decided_at", "decided_by", "approved"])
+    if approve:
+        _refuse_if_kept_out(request.room, request.user)
+        membership = _new_membership(
+            room=request.room, user=request.user, agreed_at=request.created_at
+        )
+        if membership.agreed_at is None:
+            Membership.objects.filter(pk=membership.pk).update(agreed_at=request.created_at)
+    _log(
+        room=request.room,
+        actor=by,
+        action="member.request_approved" if approve else "member.request_declined",
+        subject=request.user,
+    )
+    return request
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-" + "x1y2z3" * 10)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+# The test client's origin, so websocket tests pass the Origin check (config/asgi.py).
+os.environ.setdefault("CSRF_TRUSTED_ORIGINS", "http://testserver")
 
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import DATABASES, STORAGES  # noqa: E402

@@ -10,9 +10,11 @@ or raises ``SMSError``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.module_loading import import_string
 
 
@@ -38,3 +40,19 @@ class BaseBackend:
 
 def get_backend() -> BaseBackend:
     return import_string(settings.SMS_BACKEND)()
+
+
+def send_now(*, to: str, body: str) -> bool:
+    """Send a text that is not a notice (a code, an answer to a text). A failure is logged, not
+    raised: the person can ask again."""
+    try:
+        get_backend().send(to=to, body=body)
+    except SMSError:
+        logging.getLogger(__name__).warning("Could not send a direct text", exc_info=True)
+        return False
+    return True
+
+
+def send_on_commit(*, to: str, body: str) -> None:
+    """``send_now`` once the surrounding transaction commits."""
+    transaction.on_commit(lambda: send_now(to=to, body=body))

@@ -8,6 +8,7 @@ from channels.layers import get_channel_layer
 from django.urls import reverse
 
 from accounts.roles import Role
+from accounts.services import session_group
 from tests.factories import TEST_PASSWORD, person
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_staff_session_ends_when_idle(client_of, coordinator, settings):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_logging_out_closes_the_persons_websockets(
+def test_logging_out_closes_the_websockets_of_that_session(
     client_of, mentee, django_capture_on_commit_callbacks
 ):
     client = client_of(mentee)
@@ -85,7 +86,7 @@ def test_logging_out_closes_the_persons_websockets(
         # One event loop throughout: the Redis pub/sub layer belongs to the loop that made it.
         layer = get_channel_layer()
         channel = await layer.new_channel()
-        await layer.group_add(f"user.{mentee.pk}", channel)
+        await layer.group_add(session_group(client.cookies["sessionid"].value), channel)
         await sync_to_async(log_out)()
         return await asyncio.wait_for(layer.receive(channel), timeout=5)
 

@@ -35,3 +35,19 @@ def test_safeguarding_lead_sees_safeguarding(client_of, safeguarding_lead):
     labels = nav_labels(client_of(safeguarding_lead).get(reverse("accounts:today")))
     assert "Safeguarding" in labels
     assert "People and roles" not in labels
+
+
+@pytest.mark.parametrize("persona", ["involvement_lead", "admin_user"])
+def test_involvement_leads_and_admins_find_the_website_editor_in_the_menu(
+    client_of, request, persona
+):
+    client = client_of(request.getfixturevalue(persona))
+    page = client.get(reverse("accounts:today")).content.decode()
+    assert '<a href="/admin/">Edit the website</a>' in page
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["mentee", "mentor", "volunteer", "coordinator", "moderator"])
+def test_others_are_not_offered_the_website_editor(client_of, request, persona):
+    page = client_of(request.getfixturevalue(persona)).get(reverse("accounts:today"))
+    assert "Edit the website" not in nav_labels(page)

@@ -1,8 +1,11 @@
 """Chat fixtures: a peer support group with a moderator and two established members."""
 
+from datetime import timedelta
+
 import pytest
 from channels.layers import get_channel_layer
 from django.test import Client
+from django.utils import timezone
 
 from chat import services
 from chat.models import MemberRole, Membership, Room, RoomKind
@@ -23,11 +26,15 @@ def default_filters(db):
 
 def make_room(*members, moderators=(), kind=RoomKind.PEER_SUPPORT, **fields) -> Room:
     room = Room.objects.create(name=fields.pop("name", "Thursday group"), kind=kind, **fields)
+    # Established members: in the room for a month and posting, so their messages are not held
+    # as a newcomer's would be and their reports count.
+    since = timezone.now() - timedelta(days=30)
     for user in moderators:
-        Membership.objects.create(room=room, user=user, role=MemberRole.MODERATOR, posted_count=10)
+        Membership.objects.create(
+            room=room, user=user, role=MemberRole.MODERATOR, posted_count=10, joined_at=since
+        )
     for user in members:
-        # Established members: their messages are not held as a newcomer's would be.
-        Membership.objects.create(room=room, user=user, posted_count=10)
+        Membership.objects.create(room=room, user=user, posted_count=10, joined_at=since)
     return room
 
 
@@ -88,3 +95,12 @@ def _close_worker_connections(request):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
         )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The word filters' figures (tests/chat/test_filters.py), whenever that test ran."""
+    from tests.chat import test_filters
+    from tests.chat.filter_corpus import figures_line
+
+    if test_filters.FIGURES:
+        terminalreporter.write_line(figures_line(test_filters.FIGURES))

@@ -64,6 +64,8 @@ class AsgiServer:
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "LOG_LEVEL": "WARNING",
+            # The Origin check compares scheme, host and port: this server's own origin.
+            "CSRF_TRUSTED_ORIGINS": f"http://127.0.0.1:{self.port}",
             **(extra_env or {}),
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -80,6 +82,7 @@ class AsgiServer:
                 str(self.port),
                 "--ws-max-size",
                 str(64 * 1024),
+                "--no-server-header",
                 "--lifespan",
                 "off",
                 "--log-level",

@@ -125,7 +125,7 @@ async def test_held_message_is_never_broadcast(room, mentee, mentor, default_fil
         assert await sam.nothing(0.5)
         await sam.send({"type": "resume", "after": 0})
         resumed = await sam.receive()
-        assert resumed == {"type": "resumed", "last": 0}
+        assert resumed == {"type": "resumed", "last": 0, "last_change": 0}
 
 
 async def test_crisis_words_send_support_lines_to_the_author(

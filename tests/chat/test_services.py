@@ -229,7 +229,9 @@ def test_three_reports_hide_a_message_until_reviewed(
     room, mentee, mentor, moderator, layer, django_capture_on_commit_callbacks
 ):
     third = person(Role.MENTEE)
-    Membership.objects.create(room=room, user=third)
+    Membership.objects.create(
+        room=room, user=third, posted_count=5, joined_at=timezone.now() - timedelta(days=30)
+    )
     message = post(room, mentee, "something unkind").message
     with django_capture_on_commit_callbacks(execute=True):
         services.report_message(message=message, by=mentor, reason="unkind")

@@ -186,11 +186,14 @@ def test_unread_counts_clear_when_the_room_is_read(client_of, mentee, mentor, ro
 
 
 def test_report_edit_delete_by_http(client_of, room, mentee, mentor, message):
-    response = client_of(mentor).post(reverse("chat:report", args=[message.pk]), {"reason": "rude"})
+    response = client_of(mentor).post(
+        reverse("chat:report", args=[message.pk]), {"category": "harassment", "reason": ""}
+    )
     assert response.status_code == 302 and message.reports.count() == 1
+    # "Something else" needs a few words.
     assert (
         client_of(mentor)
-        .post(reverse("chat:report", args=[message.pk]), {"reason": ""})
+        .post(reverse("chat:report", args=[message.pk]), {"category": "other", "reason": ""})
         .status_code
         == 200
     )
@@ -232,13 +235,18 @@ def test_moderator_actions_by_http(client_of, room, moderator, mentee, message):
     assert WordFilter.objects.filter(phrase="park bench").exists()
 
 
-def test_join_open_group_and_take_a_break(client_of, outsider, mentee, room):
+def test_join_open_group_and_take_a_break(client_of, mentee, room):
     Room.objects.filter(pk=room.pk).update(is_open=True)
-    client = client_of(outsider)
-    assert client.post(reverse("chat:join", args=[room.pk])).status_code == 302
-    assert Membership.objects.filter(room=room, user=outsider).exists()
+    newcomer = person(Role.MENTEE)
+    client = client_of(newcomer)
+    page = client.get(reverse("chat:join", args=[room.pk])).content.decode()
+    assert "House rules" in page
+    # Joining asks for agreement to the house rules.
+    assert client.post(reverse("chat:join", args=[room.pk])).status_code == 200
+    assert client.post(reverse("chat:join", args=[room.pk]), {"agreed": "on"}).status_code == 302
+    assert Membership.objects.get(room=room, user=newcomer).agreed_at is not None
     client.post(reverse("chat:take_break", args=[room.pk]), {"minutes": 60})
-    assert services.on_break(outsider, room.pk)
+    assert services.on_break(newcomer, room.pk)
     closed = make_room(mentee, name="closed")
     assert client.post(reverse("chat:join", args=[closed.pk])).status_code == 404
 

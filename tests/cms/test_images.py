@@ -112,3 +112,20 @@ def test_renditions_are_made_on_publish(client, django_capture_on_commit_callbac
     html = client.get(story.url).content.decode()
     assert ".webp" in html and 'alt="Two hands holding a mug of tea"' in html
     assert CustomRendition.objects.count() == count  # the visitor made none
+
+
+def test_a_png_whose_text_chunk_inflates_to_64_mb_is_too_large_not_a_server_error():
+    import zlib
+
+    out = io.BytesIO()
+    PILImage.new("RGB", (2, 2)).save(out, format="PNG")
+    png = out.getvalue()
+    chunk = b"Comment\x00\x00" + zlib.compress(b"a" * (64 * 2**20), 9)
+    at = png.index(b"IDAT") - 4
+    body = b"zTXt" + chunk
+    crafted = (
+        png[:at] + len(chunk).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+        + png[at:]
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="too large"):
+        check_image(io.BytesIO(crafted))

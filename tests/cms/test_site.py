@@ -18,6 +18,60 @@ def test_known_acronyms_are_explained_in_published_text(client):
     assert html.count("<abbr") == 2  # the first time only
 
 
+def test_the_first_use_on_a_page_is_explained_in_words_a_tap_can_reach(client):
+    """Not only a hover tooltip: the meaning is in the text, linked to the glossary entry."""
+    story = factories.story(body_text="My DRR started in May.")
+    html = client.get(story.url).content.decode()
+    link = reverse("cms:glossary") + "#term-drr"
+    assert (
+        f'DRR</abbr> <span class="term__meaning">(<a href="{link}">'
+        "Drug Rehabilitation Requirement</a>)</span> started" in html
+    )
+    glossary = client.get(reverse("cms:glossary"))
+    assert glossary.status_code == 302 and glossary["Location"] == "/glossary/"
+    assert 'id="term-drr"' in client.get("/glossary/").content.decode()
+
+
+def test_an_acronym_is_explained_once_per_page_not_once_per_paragraph(client):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    template = Template(
+        "{% load cms_tags %}{% explained first %}{% explained second %}{{ third|explain_acronyms }}"
+    )
+    html = template.render(
+        Context(
+            {
+                "request": request,
+                "first": "<p>My IOM officer.</p>",
+                "second": "<p>IOM again, and ETE.</p>",
+                "third": "<p>IOM in a piece on its own.</p>",
+            }
+        )
+    )
+    assert html.count("Integrated Offender Management</a>)") == 2  # page once, filter once
+    assert html.count("term__meaning") == 3  # IOM, ETE, and the stand-alone piece
+
+
+def test_the_footer_links_to_the_glossary_on_every_page(client, client_of, mentee):
+    glossary = reverse("cms:glossary")
+    for page in (client.get("/"), client_of(mentee).get(reverse("accounts:today"))):
+        assert f'<a href="{glossary}">What the words mean (glossary)</a>' in page.content.decode()
+
+
+def test_searching_an_acronym_finds_its_glossary_entry(client):
+    html = client.get(reverse("cms:search"), {"q": "DBS"}).content.decode()
+    assert "In the glossary" in html
+    assert f'<a href="{reverse("cms:glossary")}#term-dbs"><strong>DBS</strong></a>' in html
+    assert "Disclosure and Barring Service" in html
+    by_words = client.get(reverse("cms:search"), {"q": "barring"}).content.decode()
+    assert "#term-dbs" in by_words
+    assert (
+        "In the glossary" not in client.get(reverse("cms:search"), {"q": "leeks"}).content.decode()
+    )
+
+
 def test_explain_leaves_tags_links_and_words_alone():
     known = {"DBS": "Disclosure and Barring Service", "NA": "Narcotics Anonymous"}
     html = '<p><a href="/DBS/">DBS</a> then DBS, not NATIONAL or DBSX; NA.</p>'
@@ -27,7 +81,7 @@ def test_explain_leaves_tags_links_and_words_alone():
         in (result)
     )
     assert "NATIONAL" in result and "DBSX" in result
-    assert '<abbr title="Narcotics Anonymous">NA</abbr>.' in result
+    assert '<abbr title="Narcotics Anonymous">NA</abbr> <span class="term__meaning">' in result
 
 
 def test_glossary_terms_are_cached_not_queried_per_term(client, django_assert_num_queries):

@@ -29,7 +29,7 @@ def walk(patterns, prefix=""):
 
 
 def concrete(route: str) -> str:
-    route = re.sub(r"<(?:int:)?[a-z_]+>", "1", route)
+    route = re.sub(r"<(?:int:|id:)?[a-z_]+>", "1", route)
     route = re.sub(r"<(?:slug|str|uuid|path):[a-z_]+>", "x", route)
     return "/" + route.lstrip("^").rstrip("$")
 

@@ -21,11 +21,11 @@ def test_sign_up_verify_log_in_and_see_today(page, assert_accessible):
     mail.outbox.clear()
     page.goto("/accounts/signup/")
     assert_accessible(page)
-    page.get_by_label("Email").fill("newcomer@example.org")
+    page.get_by_label("E-mail address").fill("newcomer@example.org")
     page.get_by_label("Name others see").fill("Kim")
-    page.get_by_label("Password:", exact=True).fill("a long walk home 2026")
-    page.get_by_label("Password (again)").fill("a long walk home 2026")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_label("Password", exact=True).fill("a long walk home 2026")
+    page.get_by_label("Password again").fill("a long walk home 2026")
+    page.get_by_role("button", name="Join").click()
 
     # Verify the address with the code we e-mailed.
     page.wait_for_url("**/accounts/confirm-email/**")
@@ -38,11 +38,11 @@ def test_sign_up_verify_log_in_and_see_today(page, assert_accessible):
 
     # Log out, then back in with the password.
     page.goto("/accounts/logout/")
-    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("button", name="Log out").click()
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill("newcomer@example.org")
-    page.get_by_label("Password:", exact=True).fill("a long walk home 2026")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_label("E-mail address").fill("newcomer@example.org")
+    page.get_by_label("Password", exact=True).fill("a long walk home 2026")
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/me/")
     assert_accessible(page)
 
@@ -60,9 +60,51 @@ def test_sign_up_verify_log_in_and_see_today(page, assert_accessible):
 def test_log_in_by_emailed_code(page, mentee):
     mail.outbox.clear()
     page.goto("/accounts/login/code/")
-    page.get_by_label("Email").fill(mentee.email)
-    page.get_by_role("button", name="Request Code").click()
+    page.get_by_label("E-mail address").fill(mentee.email)
+    page.get_by_role("button", name="Send me a log-in code").click()
     page.get_by_label("Code").fill(emailed_code())
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/me/")
     assert page.get_by_role("heading", name=f"Hello, {mentee.display_name}").is_visible()
+
+
+ANYONE = [
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/login/code/",
+    "/accounts/password/reset/",
+]
+SIGNED_IN = [
+    "/me/",
+    "/me/profile/",
+    "/me/data/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+    "/accounts/2fa/",
+    "/accounts/sessions/",
+    "/accounts/logout/",
+    "/mentoring/",
+    "/mentoring/my-people/",
+    "/volunteering/apply/",
+    "/chat/",
+    "/site/search/?q=DBS",
+]
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_log_in_pages_and_settings_fit_a_phone_without_sideways_scrolling(
+    page, login, outsider, assert_accessible
+):
+    for url in ANYONE:
+        page.goto(url)
+        assert _page_width(page) <= 390, url
+    login(page, outsider)
+    for url in SIGNED_IN:
+        page.goto(url)
+        assert _page_width(page) <= 390, url
+    page.goto("/accounts/sessions/")
+    assert page.get_by_role("heading", name="Where you are logged in").is_visible()
+    assert_accessible(page)

@@ -29,8 +29,10 @@ def test_hours_waiting_to_approved(page, login, assert_accessible, volunteer, co
     login(page, coordinator)
     page.goto("/me/")
     needs_you = page.get_by_role("region", name="Needs you today")
-    waiting = needs_you.get_by_role("link", name=re.compile("Hours waiting for approval"))
-    expect(waiting).to_have_text(re.compile(r"^\s*2\s+Hours waiting for approval"))
+    waiting = needs_you.get_by_role("link", name=re.compile("hours waiting for approval"))
+    expect(waiting).to_have_text(
+        re.compile(r"^\s*2\s+Entries of hours waiting for approval: 6 hours in all")
+    )
     assert_accessible(page)
 
     waiting.click()
@@ -41,7 +43,9 @@ def test_hours_waiting_to_approved(page, login, assert_accessible, volunteer, co
     expect(page.get_by_text("1 entries decided.")).to_be_visible()
 
     page.goto("/me/")
-    expect(waiting).to_have_text(re.compile(r"^\s*1\s+Hours waiting for approval"))
+    expect(waiting).to_have_text(
+        re.compile(r"^\s*1\s+Entry of hours waiting for approval: 3 hours in all")
+    )
     assert_accessible(page)
 
 

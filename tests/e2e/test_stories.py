@@ -101,7 +101,8 @@ def test_story_written_approved_published_read_and_withdrawn(
     # 5. The storyteller withdraws consent from their home page: the story is gone at once.
     login(page, storyteller)
     page.goto("/me/")
-    page.get_by_role("button", name="Take my story down").click()
+    page.get_by_role("link", name="Take my story down").click()
+    page.get_by_role("button", name="Yes, take it down").click()
     page.wait_for_url("**/me/")
     response = reader.goto(story.url)
     assert response.status == 404

@@ -97,7 +97,11 @@ def test_each_count_and_its_link(client_of, coordinator, mentor, mentee, volunte
         1,
         reverse("impact:missed_twice"),
     )
-    assert items["Hours waiting for approval"] == (3, reverse("volunteering:approvals"))
+    # The big number is entries; the words say the hours they add up to (3 of one hour each).
+    assert items["Entries of hours waiting for approval: 3 hours in all"] == (
+        3,
+        reverse("volunteering:approvals"),
+    )
     assert items["DBS (criminal record) checks running out in 60 days"] == (
         1,
         reverse("volunteering:reports"),
@@ -108,7 +112,7 @@ def test_each_count_and_its_link(client_of, coordinator, mentor, mentee, volunte
 
 
 def test_only_coordinators_get_these_items(client_of, request):
-    labels = {"Referrals waiting for a match", "Hours waiting for approval"}
+    labels = {"Referrals waiting for a match", "Entries of hours waiting for approval"}
     for persona in ("mentee", "mentor", "volunteer", "moderator", "admin_user", "involvement_lead"):
         client = client_of(request.getfixturevalue(persona))
         assert not labels & set(items_of(client))
@@ -202,3 +206,21 @@ def test_the_lists_ask_anonymous_people_to_log_in(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_hours_waiting_shows_the_real_hours_not_the_number_of_entries(
+    client_of, coordinator, volunteer
+):
+    ensure_roles()
+    role = VolunteerRole.objects.get(slug="event-helper")
+    for days, minutes in ((1, 150), (2, 240)):
+        HoursEntry.objects.create(
+            volunteer=volunteer,
+            role=role,
+            worked_on=timezone.localdate() - timedelta(days=days),
+            minutes=minutes,
+        )
+    page = client_of(coordinator).get(TODAY_URL).content.decode()
+    assert "Entries of hours waiting for approval: 6 h 30 min in all" in page
+    items = items_of(client_of(coordinator))
+    assert items["Entries of hours waiting for approval: 6 h 30 min in all"][0] == 2

@@ -445,3 +445,80 @@ def test_journey_includes_the_way_into_volunteering(client_of, mentee):
     assert "Completed induction" in page
     # Oldest first: release day (90 days ago) comes before the referral (today).
     assert page.index("Your release day") < page.index("You were referred for a mentor")
+
+
+def test_a_mentor_who_says_yes_lands_on_a_page_they_can_see_and_is_told_what_next(
+    client_of, coordinator, mentee, mentor
+):
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    response = client_of(mentor).post(
+        reverse("mentoring:match_answer", args=[match.pk]), {"answer": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("mentoring:home")
+    page = response.content.decode()
+    assert "Page not found" not in page
+    assert f"We have asked {mentee.display_name} if they would like to meet you" in page
+
+
+def test_a_mentor_who_says_not_this_time_is_thanked_on_mentoring(
+    client_of, coordinator, mentee, mentor
+):
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    response = client_of(mentor).post(
+        reverse("mentoring:match_answer", args=[match.pk]), {"answer": "no"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Thank you for saying" in response.content.decode()
+
+
+def test_calendar_page_gives_a_subscribe_link_from_site_url_and_says_old_stops_only_on_renewal(
+    client_of, mentee, settings
+):
+    settings.SITE_URL = "https://alongside.example.org"
+    client = client_of(mentee)
+    first = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
+    page = first.content.decode()
+    assert "Your calendar address is ready." in page
+    assert "stopped working" not in page
+    token = CalendarFeed.objects.get(user=mentee).token
+    path = reverse("mentoring:calendar_feed", args=[token])
+    assert f'href="webcal://alongside.example.org{path}"' in page
+    assert f'value="https://alongside.example.org{path}"' in page
+    assert "http://" not in page.split("<main", 1)[1]
+    again = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
+    assert "The old one has stopped working." in again.content.decode()
+
+
+def test_my_people_promises_only_what_is_there(
+    client_of, coordinator, mentee, mentor, django_capture_on_commit_callbacks
+):
+    client = client_of(mentee)
+    empty = client.get(reverse("mentoring:people")).content.decode()
+    assert "coordinator will show here" not in empty
+    assert "When a peer mentor is matched with you, they will show here" in empty
+    cleared_mentor(mentor)
+    referral = referral_for(mentee)
+    client_of(coordinator).post(
+        reverse("mentoring:suggestions", args=[referral.pk]), {"mentor": mentor.pk}
+    )
+    match = Match.objects.get()
+    client_of(mentor).post(reverse("mentoring:match_answer", args=[match.pk]), {"answer": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mentoring:match_agree", args=[match.pk]))
+    page = client.get(reverse("mentoring:people")).content.decode()
+    assert "in the private chat for the two of you: open Chat in the menu" in page
+    # ...and that chat is really there, in Chat, in the menu.
+    menu_chat = reverse("chat:rooms")
+    assert f'href="{menu_chat}"' in page
+    assert mentor.display_name in client.get(menu_chat).content.decode()

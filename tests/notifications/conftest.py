@@ -3,6 +3,7 @@ import pytest
 from notifications import sms
 from notifications.kinds import Kind, register
 from notifications.sms import locmem
+from tests.chat.conftest import fresh_layer, room  # noqa: F401 - for the live-count tests
 
 
 @pytest.fixture(autouse=True)

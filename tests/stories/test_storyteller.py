@@ -90,7 +90,15 @@ def test_withdrawal_unpublishes_at_once_and_is_audited(client, client_of, storyt
     today = client_of(storyteller).get(reverse("accounts:today"))
     assert b"Take my story down" in today.content
 
-    response = client_of(storyteller).post(reverse("stories:withdraw", args=[story.pk]))
+    withdraw = reverse("stories:withdraw", args=[story.pk])
+    assert withdraw in today.content.decode()
+    # One tap only asks: nothing changes until the person says yes on the next page.
+    asked = client_of(storyteller).get(withdraw)
+    assert asked.status_code == 200
+    assert "It will come off the site straight away" in asked.content.decode()
+    assert client_of(storyteller).post(withdraw).status_code == 200
+    assert StoryPage.objects.get(pk=story.pk).live
+    response = client_of(storyteller).post(withdraw, {"confirm": "yes"})
     assert response.status_code == 302
 
     assert client.get(url).status_code == 404  # the very next request
@@ -105,14 +113,18 @@ def test_withdrawal_unpublishes_at_once_and_is_audited(client, client_of, storyt
 def test_only_the_storyteller_may_withdraw(client, client_of, storyteller, outsider, moderator):
     story = factories.story(storyteller=storyteller)
     url = reverse("stories:withdraw", args=[story.pk])
-    assert client.post(url).status_code == 302 and StoryPage.objects.get(pk=story.pk).live
-    assert client_of(outsider).post(url).status_code == 404
-    assert client_of(moderator).post(url).status_code == 404
-    assert client_of(storyteller).get(url).status_code == 405
+    yes = {"confirm": "yes"}
+    assert client.post(url, yes).status_code == 302 and StoryPage.objects.get(pk=story.pk).live
+    assert client_of(outsider).post(url, yes).status_code == 404
+    assert client_of(outsider).get(url).status_code == 404
+    assert client_of(moderator).post(url, yes).status_code == 404
+    assert client_of(storyteller).get(url).status_code == 200  # the confirmation page
     assert StoryPage.objects.get(pk=story.pk).live
 
 
 def test_involvement_lead_may_withdraw_on_the_storytellers_behalf(client_of, involvement_lead):
     story = factories.story()
-    client_of(involvement_lead).post(reverse("stories:withdraw", args=[story.pk]))
+    client_of(involvement_lead).post(
+        reverse("stories:withdraw", args=[story.pk]), {"confirm": "yes"}
+    )
     assert not StoryPage.objects.get(pk=story.pk).live

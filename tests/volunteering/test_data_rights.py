@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 def test_export_includes_training_with_its_certificate(training_with_certificate, pending_entry):
     data = json.loads(export_personal_data_json(user=training_with_certificate.user))
 
-    (row,) = data["volunteering.TrainingCompletion"]
+    (row,) = data["volunteering.training"]
     assert row["certificate"] == training_with_certificate.certificate.name
-    assert data["volunteering.HoursEntry"][0]["minutes"] == 150
+    assert row["course_title"] == training_with_certificate.course.title
+    assert data["volunteering.hours"][0]["minutes"] == 150
 
 
 def test_risk_assessments_are_not_in_anyone_s_export(disclosed_check, coordinator):

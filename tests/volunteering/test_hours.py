@@ -167,3 +167,26 @@ def test_my_hours_list_is_only_mine(client_of, event_helper, other_volunteer, ro
     response = client_of(event_helper).get(reverse("volunteering:my_hours"))
     assert list(response.context["entries"]) == [mine]
     assert theirs not in response.context["entries"]
+
+
+def test_hours_for_a_role_the_person_is_not_cleared_for_are_refused(client_of, volunteer, role):
+    # Priya has applied but has no reference yet: not cleared as an event helper.
+    with pytest.raises(ValidationError, match="only log hours for a role you are cleared for"):
+        log(volunteer, role)
+    response = client_of(volunteer).post(
+        reverse("volunteering:my_hours"),
+        {
+            "worked_on": (timezone.localdate() - timedelta(days=1)).isoformat(),
+            "hours": 2,
+            "minutes": 0,
+            "role": role.pk,
+        },
+    )
+    page = response.content.decode()
+    assert "You can only log hours for a role you are cleared for" in page
+    assert "not cleared for Event helper" in page
+    assert not HoursEntry.objects.exists()
+
+
+def test_hours_for_a_role_the_person_is_cleared_for_are_taken(event_helper, role):
+    assert log(event_helper, role).status == HoursStatus.PENDING

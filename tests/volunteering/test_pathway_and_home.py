@@ -167,3 +167,28 @@ def test_printable_record(client_of, event_helper, pending_entry, coordinator):
     page = client_of(event_helper).get(reverse("volunteering:my_record")).content.decode()
     assert "2 h 30 min" in page
     assert "Volunteering record: Priya Volunteer" in page
+
+
+def test_the_demo_volunteer_can_sign_up_for_an_upcoming_shift(
+    client_of, volunteer, mentor, coordinator, mentee
+):
+    from volunteering.demo import seed
+    from volunteering.models import Shift
+
+    personas = {
+        Role.VOLUNTEER: volunteer,
+        Role.PEER_MENTOR: mentor,
+        Role.COORDINATOR: coordinator,
+        Role.MENTEE: mentee,
+    }
+    seed(personas, io.StringIO())
+    upcoming = Shift.objects.filter(starts_at__gte=timezone.now())
+    mine = [s for s in upcoming if services.clearance(volunteer, s.role).cleared]
+    assert mine, "the demo volunteer is cleared for no role with an upcoming shift"
+    response = client_of(volunteer).post(
+        reverse("volunteering:shift_sign_up", args=[mine[0].pk]), follow=True
+    )
+    assert "You are not cleared" not in response.content.decode()
+    assert ShiftSignup.objects.filter(
+        shift=mine[0], volunteer=volunteer, status=SignupStatus.SIGNED_UP
+    ).exists()

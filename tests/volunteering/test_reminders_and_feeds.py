@@ -135,3 +135,13 @@ def test_calendar_page_makes_and_revokes(client_of, event_helper):
 
     client.post(reverse("volunteering:calendar"), {"action": "revoke"})
     assert token not in client.get(reverse("volunteering:calendar")).content.decode()
+
+
+def test_shift_calendar_page_gives_a_webcal_link_from_site_url(client_of, event_helper, settings):
+    settings.SITE_URL = "https://alongside.example.org"
+    client = client_of(event_helper)
+    page = client.post(
+        reverse("volunteering:calendar"), {"action": "new"}, follow=True
+    ).content.decode()
+    assert 'href="webcal://alongside.example.org/volunteering/' in page
+    assert 'value="https://alongside.example.org/volunteering/' in page

@@ -1,6 +1,7 @@
 """Training records and certificate uploads: type by content, size, no EXIF, owner-only files."""
 
 import io
+import zlib
 from datetime import date, timedelta
 
 import pytest
@@ -59,10 +60,41 @@ def test_photo_is_re_encoded_without_gps(client_of, event_helper, course):
     assert done.verified_at is None  # waits for a coordinator
 
 
-def test_pdf_is_kept(client_of, event_helper, course):
-    upload(client_of(event_helper), course, b"%PDF-1.7\n...", name="mine.pdf")
+def _pdf(extra: bytes = b"") -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 100)
+    writer.add_metadata({"/Author": "SECRET-AUTHOR"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue() + extra
+
+
+def test_pdf_is_kept_rewritten(client_of, event_helper, course):
+    response = upload(client_of(event_helper), course, _pdf(b"\nSECRET-AFTER-EOF"), name="mine.pdf")
+    assert response.status_code == 302
     done = TrainingCompletion.objects.get(user=event_helper)
     assert done.certificate_type == "application/pdf"
+    with done.certificate.open("rb") as stored:
+        content = stored.read()
+    assert content.startswith(b"%PDF-") and b"SECRET" not in content
+
+
+def test_a_pdf_we_cannot_read_is_refused_plainly(client_of, event_helper, course):
+    response = upload(client_of(event_helper), course, b"%PDF-1.7\n...", name="mine.pdf")
+    assert response.status_code == 200
+    assert "We could not open this PDF" in response.content.decode()
+    assert not TrainingCompletion.objects.exists()
+
+
+def test_a_jpeg_comment_does_not_survive_the_upload(client_of, event_helper, course):
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "orange").save(out, format="JPEG", comment=b"SECRET-COMMENT")
+    upload(client_of(event_helper), course, out.getvalue())
+    done = TrainingCompletion.objects.get(user=event_helper)
+    with done.certificate.open("rb") as stored:
+        assert b"SECRET-COMMENT" not in stored.read()
 
 
 @pytest.mark.parametrize(
@@ -88,8 +120,11 @@ def test_pixel_bomb_is_refused_before_decoding(client_of, event_helper, course):
     image.save(out, format="PNG")
     data = bytearray(out.getvalue())
     data[16:24] = (100_000).to_bytes(4, "big") + (100_000).to_bytes(4, "big")
+    data[29:33] = zlib.crc32(bytes(data[12:29])).to_bytes(4, "big")  # a well-formed header
     response = upload(client_of(event_helper), course, bytes(data), name="bomb.png")
     assert response.status_code == 200
+    # Told as too large (it is), not as the wrong type of file.
+    assert "The picture is too large" in response.content.decode()
     assert not TrainingCompletion.objects.exists()
 
 

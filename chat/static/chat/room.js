@@ -154,6 +154,16 @@
         if (frame.support && supportEl) { supportEl.hidden = false; supportEl.scrollIntoView(); }
         break;
       case "error":
+        if ((frame.code === "slow_down" || frame.code === "rate_limited") && frame.client_id &&
+            pending[frame.client_id] !== undefined && frame.retry_after) {
+          // Not saved yet: send it again, with the same client id, when there is room.
+          var again = frame.client_id;
+          window.setTimeout(function () {
+            if (pending[again] !== undefined) { send({ type: "send", body: pending[again], client_id: again }); }
+          }, Math.ceil(frame.retry_after * 1000));
+          say(frame.message);
+          break;
+        }
         if (frame.client_id && pending[frame.client_id] !== undefined) {
           // Not saved: give the words back so nothing typed is lost.
           var box = form && form.querySelector("textarea[name=body]");

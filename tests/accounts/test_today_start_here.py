@@ -1,0 +1,29 @@
+"""Someone who signs up themself holds no role: Today shows them the ways in, and each opens."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_person_with_no_role_is_shown_where_to_start_and_every_link_opens(client_of, outsider):
+    client = client_of(outsider)
+    page = client.get(reverse("accounts:today")).content.decode()
+    assert "Nothing needs you today" not in page
+    assert "Where to start" in page
+    links = {
+        "Ask for a peer mentor": reverse("mentoring:refer_self"),
+        "Apply to volunteer": reverse("volunteering:apply"),
+        "Join a group": reverse("chat:rooms"),
+        "Share your story": reverse("stories:share"),
+        "Find an event": "/events/",
+    }
+    for label, url in links.items():
+        assert f'<a href="{url}">{label}</a>' in page, label
+    for url in links.values():
+        assert client.get(url).status_code == 200, url
+
+
+def test_people_with_a_role_do_not_get_the_start_card(client_of, mentee):
+    page = client_of(mentee).get(reverse("accounts:today")).content.decode()
+    assert "Where to start" not in page
