@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.inbound import register_reply_handler
 from notifications.kinds import EMAIL, PUSH, SMS, Kind, register
 
 GROUP = _("Mentoring")
@@ -92,9 +93,4 @@ def reply_to_meeting_reminder(notification, word: str, person) -> str:
     return answer_meeting_reminder(meeting=meeting, person=person, word=word)
 
 
-try:  # the two-way texts module is being built alongside; register once it is merged
-    from notifications.inbound import register_reply_handler
-except ImportError:
-    register_reply_handler = None
-if register_reply_handler is not None:
-    register_reply_handler("mentoring.meeting_reminder", reply_to_meeting_reminder)
+register_reply_handler("mentoring.meeting_reminder", reply_to_meeting_reminder)

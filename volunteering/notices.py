@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.inbound import register_reply_handler
 from notifications.kinds import EMAIL, PUSH, SMS, Kind, register
 
 GROUP = _("Volunteering")
@@ -65,9 +66,4 @@ def reply_to_shift_reminder(notification, word: str, person) -> str:
     return answer_shift_reminder(shift=shift, volunteer=person, word=word)
 
 
-try:  # the two-way texts module is being built alongside; register once it is merged
-    from notifications.inbound import register_reply_handler
-except ImportError:
-    register_reply_handler = None
-if register_reply_handler is not None:
-    register_reply_handler("volunteering.shift_reminder", reply_to_shift_reminder)
+register_reply_handler("volunteering.shift_reminder", reply_to_shift_reminder)
