@@ -80,7 +80,7 @@ class CoordinatorReferralForm(ReferralForm):
         label=_("Mobile number (if they want text messages)"),
         max_length=20,
         required=False,
-        help_text=_("We only text it after they say it is theirs."),
+        help_text=_("We text them once to check it is theirs, without saying why."),
     )
     risk = forms.CharField(
         label=_("Risk information (coordinators only)"),
@@ -90,18 +90,17 @@ class CoordinatorReferralForm(ReferralForm):
     field_order = ["email", "contact_preference", "phone"]
 
     def clean_phone(self) -> str:
-        import phonenumbers
+        from notifications.phones import uk_mobile
 
         typed = self.cleaned_data["phone"].strip()
         if not typed:
             return ""
-        try:
-            number = phonenumbers.parse(typed, "GB")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_possible_number(number):
-            raise forms.ValidationError(_("Please check the number, such as 07700 900123."))
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        mobile = uk_mobile(typed)
+        if mobile is None:
+            raise forms.ValidationError(
+                _("Please give a UK mobile number, such as 07123 456789, or leave it empty.")
+            )
+        return mobile
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"].strip().lower()

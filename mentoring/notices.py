@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.inbound import register_reply_handler
 from notifications.kinds import EMAIL, PUSH, SMS, Kind, register
 
 GROUP = _("Mentoring")
@@ -75,3 +76,21 @@ register(
         group=GROUP,
     ),
 )
+
+
+def reply_to_meeting_reminder(notification, word: str, person) -> str:
+    """YES or NO in answer to a reminder's text (``notifications.inbound``)."""
+    from mentoring.models import Meeting
+    from mentoring.services import answer_meeting_reminder
+
+    meeting = (
+        Meeting.objects.select_related("match__mentor", "match__mentee")
+        .filter(pk=notification.context.get("meeting_id"))
+        .first()
+    )
+    if meeting is None:
+        return str(_("That meeting is no longer planned. Nothing has changed."))
+    return answer_meeting_reminder(meeting=meeting, person=person, word=word)
+
+
+register_reply_handler("mentoring.meeting_reminder", reply_to_meeting_reminder)

@@ -594,6 +594,26 @@ def cancel_meeting(*, meeting: Meeting, by: User) -> Meeting:
     return meeting
 
 
+def answer_meeting_reminder(*, meeting: Meeting, person: User, word: str) -> str:
+    """A text reply to a meeting reminder: YES says they will be there, NO calls the meeting off
+    (the other person is told). Returns the words of the confirmation text."""
+    match = meeting.match
+    if person.pk not in (match.mentor_id, match.mentee_id):
+        raise PermissionDenied
+    if meeting.status != MeetingStatus.PLANNED:
+        return _("That meeting is no longer planned. Nothing has changed.")
+    when = when_words(meeting.starts_at)
+    if word.upper() == "YES":
+        audit.record(actor=person, action="meeting.confirmed", target=meeting, subject=match.mentee)
+        return _("Thank you. See you on %(when)s.") % {"when": when}
+    if word.upper() == "NO":
+        cancel_meeting(meeting=meeting, by=person)
+        return _("The meeting on %(when)s is cancelled. We have told the other person.") % {
+            "when": when
+        }
+    raise ValidationError(_("Please reply YES or NO."))
+
+
 def enqueue_reminders(meeting: Meeting) -> None:
     """Queue the two reminders to run at their time; the daily sweep catches any that slip."""
     from mentoring.tasks import queue_reminder, reminder_times

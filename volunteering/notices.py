@@ -3,6 +3,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from notifications.inbound import register_reply_handler
 from notifications.kinds import EMAIL, PUSH, SMS, Kind, register
 
 GROUP = _("Volunteering")
@@ -31,6 +32,13 @@ register(
         group=GROUP,
     ),
     Kind(
+        name="volunteering.shift_withdrawn",
+        label=_("Someone gave up a place on your shift at short notice (coordinators)"),
+        template="volunteering/notices/shift_withdrawn.txt",
+        channels=(EMAIL, SMS, PUSH),
+        group=GROUP,
+    ),
+    Kind(
         name="volunteering.expiry_warning",
         label=_("Your check or training needs renewing soon"),
         template="volunteering/notices/expiry_warning.txt",
@@ -45,3 +53,17 @@ register(
         group=GROUP,
     ),
 )
+
+
+def reply_to_shift_reminder(notification, word: str, person) -> str:
+    """YES or NO in answer to a shift reminder's text (``notifications.inbound``)."""
+    from volunteering.models import Shift
+    from volunteering.services import answer_shift_reminder
+
+    shift = Shift.objects.filter(pk=notification.context.get("shift_id")).first()
+    if shift is None:
+        return str(_("That shift is no longer on the rota. Nothing has changed."))
+    return answer_shift_reminder(shift=shift, volunteer=person, word=word)
+
+
+register_reply_handler("volunteering.shift_reminder", reply_to_shift_reminder)

@@ -407,9 +407,51 @@ def withdraw(*, shift: Shift, volunteer: User) -> ShiftSignup | None:
     audit.record(
         actor=volunteer, action="volunteering.shift_withdrawn", target=shift, subject=volunteer
     )
+    if had_place and shift.starts_at - timezone.now() <= LATE_WITHDRAWAL:
+        _tell_coordinator_of_late_withdrawal(shift, signup)
     if had_place:
         return _promote_from_waiting_list(shift)
     return None
+
+
+# Someone giving up a place this close to the start leaves the coordinator short: they are told.
+LATE_WITHDRAWAL = timedelta(days=2)
+
+
+def _tell_coordinator_of_late_withdrawal(shift: Shift, signup: ShiftSignup) -> None:
+    coordinator = shift.created_by
+    if coordinator is None or not coordinator.is_active:
+        return
+    notify(
+        to=coordinator,
+        kind="volunteering.shift_withdrawn",
+        key=f"shift:{shift.pk}:withdrawn:{signup.pk}:{signup.joined_at:%Y%m%d%H%M%S%f}",
+        context={
+            "url": reverse("volunteering:shift", args=[shift.pk]),
+            "volunteer_name": signup.volunteer.display_name,
+            **_shift_words(shift),
+        },
+    )
+
+
+def answer_shift_reminder(*, shift: Shift, volunteer: User, word: str) -> str:
+    """A text reply to a shift reminder: YES says they will be there, NO gives up the place (the
+    next person waiting gets it; the coordinator is told). Returns the confirmation's words."""
+    signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
+    if signup is None or signup.status != SignupStatus.SIGNED_UP:
+        return _("You are not on that shift now. Nothing has changed.")
+    when = _when(shift.starts_at)
+    if word.upper() == "YES":
+        audit.record(
+            actor=volunteer, action="volunteering.shift_confirmed", target=shift, subject=volunteer
+        )
+        return _("Thank you. See you on %(when)s.") % {"when": when}
+    if word.upper() == "NO":
+        withdraw(shift=shift, volunteer=volunteer)
+        return _("You are off the shift on %(when)s. We have told your coordinator.") % {
+            "when": when
+        }
+    raise ValidationError(_("Please reply YES or NO."))
 
 
 def _people_on(shift: Shift) -> list[ShiftSignup]:

@@ -18,6 +18,13 @@ from tests.mentoring.factories import cleared_mentor
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _empty_text_outbox():
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
+
+
 def notices(kind, **filters):
     return Notification.objects.filter(kind=f"mentoring.{kind}", **filters)
 
@@ -32,7 +39,7 @@ def test_a_referral_tells_the_person_what_happens_next_by_their_own_route(
             {
                 "email": mentee.email,
                 "contact_preference": "text",
-                "phone": "07700 900123",
+                "phone": "07911 123456",
                 "needs": ["housing"],
             },
         )
@@ -41,11 +48,13 @@ def test_a_referral_tells_the_person_what_happens_next_by_their_own_route(
     assert told.title == "You have been put forward for a mentor"
     assert "What happens next" in told.body and coordinator.display_name in told.body
     prefs = preferences_of(mentee)
-    assert prefs.default_channels == ["sms"] and prefs.phone == "+447700900123"
-    # A number typed by someone else is not texted until the person confirms it; nothing goes
-    # by e-mail either, as they asked for texts: the notice waits in their inbox.
+    assert prefs.default_channels == ["sms"] and prefs.phone == "+447911123456"
+    # A number typed by someone else gets one text asking if it is theirs, saying nothing of
+    # why; no notice goes to it until they confirm, and none by e-mail, as they asked for texts.
     assert prefs.phone_confirmed_at is None
-    assert sms.outbox == [] and mail.outbox == []
+    assert [text.to for text in sms.outbox] == ["+447911123456"]
+    assert "mentor" not in sms.outbox[0].body.lower()
+    assert mail.outbox == []
     assert client_of(mentee).get(told.url).status_code == 200
 
 
@@ -55,7 +64,7 @@ def test_a_bad_phone_number_is_refused_in_plain_words(client_of, mentee, coordin
         {"email": mentee.email, "contact_preference": "text", "phone": "12"},
     )
     assert response.status_code == 200
-    assert "Please check the number" in response.content.decode()
+    assert "Please give a UK mobile number" in response.content.decode()
     assert not notices("referred").exists()
 
 
@@ -163,3 +172,24 @@ def test_a_cancelled_meeting_is_not_reminded(meeting, mentee):
 
     services.cancel_meeting(meeting=meeting, by=mentee)
     assert send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE) == 0
+
+
+def test_a_text_reply_to_a_reminder_confirms_or_cancels(meeting):
+    from mentoring.choices import ReminderKind
+    from mentoring.notices import reply_to_meeting_reminder
+    from mentoring.tasks import send_meeting_reminder
+
+    send_meeting_reminder.call(meeting_id=meeting.pk, kind=ReminderKind.DAY_BEFORE)
+    mentee, mentor = meeting.match.mentee, meeting.match.mentor
+    reminder = Notification.objects.get(kind="mentoring.meeting_reminder", recipient=mentee)
+
+    assert reply_to_meeting_reminder(reminder, "yes", mentee).startswith("Thank you. See you")
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+
+    words = reply_to_meeting_reminder(reminder, "NO", mentee)
+    assert "cancelled" in words
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert notices("meeting_changed").get().recipient == mentor
+    assert "no longer planned" in reply_to_meeting_reminder(reminder, "NO", mentee)

@@ -112,9 +112,12 @@ def told(
         for somebody in (volunteer, waiting_volunteer):
             make_cleared(somebody, "event-helper")
         role = VolunteerRole.objects.get(slug="event-helper")
-        tomorrow = ShiftFactory(role=role, starts_at=_at(1, 10), ends_at=_at(1, 12), places=1)
+        tomorrow = ShiftFactory(
+            role=role, starts_at=_at(1, 10), ends_at=_at(1, 12), places=1, created_by=coordinator
+        )
         volunteering.sign_up(shift=tomorrow, volunteer=volunteer)
         volunteering.send_shift_reminders(now=timezone.now())
+        volunteering.withdraw(shift=tomorrow, volunteer=volunteer)  # at short notice
         full = ShiftFactory(role=role, starts_at=_at(4, 10), ends_at=_at(4, 12), places=1)
         volunteering.sign_up(shift=full, volunteer=waiting_volunteer)
         volunteering.sign_up(shift=full, volunteer=volunteer)  # waiting

@@ -1,7 +1,7 @@
 """Shifts: sign up, waiting list that promotes by itself, withdraw, never overbooked."""
 
 import threading
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -327,3 +327,25 @@ def test_the_change_page_saves_a_new_time(client_of, shift, coordinator):
     assert response.status_code == 302
     shift.refresh_from_db()
     assert timezone.localtime(shift.starts_at).hour == 10 and shift.place == "Hall"
+
+
+def test_a_text_reply_no_gives_up_the_place_and_tells_the_coordinator(coordinator):
+    from volunteering.notices import reply_to_shift_reminder
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    soon = timezone.make_aware(datetime.combine(tomorrow, time(10, 0)))
+    shift = ShiftFactory(starts_at=soon, ends_at=soon + timedelta(hours=2), places=1)
+    shift.created_by = coordinator
+    shift.save()
+    first, second = cleared_people(2)
+    services.sign_up(shift=shift, volunteer=first)
+    services.sign_up(shift=shift, volunteer=second)  # waiting
+    services.send_shift_reminders(now=timezone.now())
+    reminder = Notification.objects.get(kind="volunteering.shift_reminder")
+
+    assert reply_to_shift_reminder(reminder, "YES", first).startswith("Thank you")
+    assert "told your coordinator" in reply_to_shift_reminder(reminder, "no", first)
+    assert ShiftSignup.objects.get(volunteer=first).status == SignupStatus.WITHDRAWN
+    assert ShiftSignup.objects.get(volunteer=second).status == SignupStatus.SIGNED_UP
+    told = Notification.objects.get(kind="volunteering.shift_withdrawn")
+    assert told.recipient == coordinator and first.display_name in told.title
