@@ -10,6 +10,8 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   ("Hours waiting for approval: 4"), each with a link; gathered into one "Needs you today" card
   at the top of the Today page (the coordinator's home). Return only items that apply to the
   person's roles; a count of 0 is shown as done. One query per item at most.
+- ``my_data_sections(request) -> Iterable[TodayCard]``: sections of the person's "My data" page
+  about their own records (for example the information-sharing register); same shape as a card.
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
@@ -67,6 +69,10 @@ def nav_items(user) -> list[NavItem]:
 
 def today_cards(request) -> list[TodayCard]:
     return sorted(_collect("today_cards", request), key=lambda card: (card.order, card.title))
+
+
+def my_data_sections(request) -> list[TodayCard]:
+    return sorted(_collect("my_data_sections", request), key=lambda card: (card.order, card.title))
 
 
 def attention_items(user) -> list[AttentionItem]:

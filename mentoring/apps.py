@@ -10,6 +10,9 @@ class MentoringConfig(AppConfig):
     name = "mentoring"
     verbose_name = _("Mentoring")
 
+    def ready(self):
+        from mentoring.partners import notices  # noqa: F401 - declares partners' notices
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []
@@ -25,12 +28,20 @@ class MentoringConfig(AppConfig):
                 NavItem(_("My journey"), reverse("mentoring:journey"), order=12),
                 NavItem(_("My people"), reverse("mentoring:people"), order=13),
             ]
-        return items
+        from mentoring.partners.hooks import nav_items as partner_nav_items
+
+        return items + partner_nav_items(user)
 
     def today_cards(self, request):
         from mentoring.cards import cards_for
+        from mentoring.partners.hooks import today_cards as partner_cards
 
-        return cards_for(request.user)
+        return cards_for(request.user) + partner_cards(request.user)
+
+    def my_data_sections(self, request):
+        from mentoring.partners.hooks import my_data_sections
+
+        return my_data_sections(request.user)
 
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed

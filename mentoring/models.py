@@ -413,3 +413,12 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
+
+
+# Partners and the gate keep their models in their own module; imported so Django sees them.
+from mentoring.partners.models import (  # noqa: E402, F401
+    Disclosure,
+    GateChecklist,
+    PartnerReferral,
+    SharingAgreement,
+)

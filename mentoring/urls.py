@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from mentoring import views
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("my-people/", views.my_people, name="people"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("partners/", include("mentoring.partners.urls")),
 ]

@@ -1,0 +1,63 @@
+"""What partners add to the shared screens (called from MentoringConfig's hooks)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.hooks import NavItem, TodayCard
+from accounts.roles import Role
+from mentoring.partners import selectors
+from mentoring.partners.choices import LAWFUL_BASIS_PLAIN
+from mentoring.partners.models import PartnerReferral
+
+
+def nav_items(user) -> list[NavItem]:
+    items = []
+    if user.has_role(Role.PARTNER):
+        items += [
+            NavItem(_("Refer someone"), reverse("mentoring:partners:refer"), order=10),
+            NavItem(_("Your referrals"), reverse("mentoring:partners:referrals"), order=11),
+        ]
+    if user.has_role(Role.COORDINATOR):
+        items += [
+            NavItem(_("Partners"), reverse("mentoring:partners:organisations"), order=14),
+            NavItem(_("Coming out soon"), reverse("mentoring:partners:coming_out"), order=15),
+        ]
+    if user.has_role(Role.SAFEGUARDING_LEAD):
+        items.append(
+            NavItem(_("Information-sharing register"), reverse("mentoring:partners:register"), 30)
+        )
+    return items
+
+
+def today_cards(user) -> list[TodayCard]:
+    if not user.has_role(Role.PARTNER):
+        return []
+    referrals = list(selectors.referrals_by_worker(user)[:5])  # 1 query
+    rows = [(referral, selectors.partner_status(referral)) for referral in referrals]
+    return [
+        TodayCard(
+            title=_("Refer someone"),
+            template="mentoring/partners/cards/partner.html",
+            context={"rows": rows},
+            order=3,
+            url=reverse("mentoring:partners:referrals"),
+        )
+    ]
+
+
+def my_data_sections(user) -> list[TodayCard]:
+    """The person's own information-sharing register, in plain words."""
+    disclosures = list(selectors.register_for(user)[:200])
+    for disclosure in disclosures:
+        disclosure.plain_basis = LAWFUL_BASIS_PLAIN.get(disclosure.lawful_basis, "")
+    referrals = list(PartnerReferral.objects.filter(person=user).select_related("organisation"))
+    return [
+        TodayCard(
+            title=_("Who we shared your information with"),
+            template="mentoring/partners/my_data_section.html",
+            context={"disclosures": disclosures, "referrals": referrals},
+            order=20,
+        )
+    ]

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from mentoring.partners import views
+
+app_name = "partners"
+
+urlpatterns = [
+    # Partner workers
+    path("refer/", views.refer, name="refer"),
+    path("my-referrals/", views.my_referrals, name="referrals"),
+    path("my-referrals/<int:pk>/", views.referral_status, name="status"),
+    # Coordinators
+    path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("workers/<int:pk>/end/", views.end_access, name="end_access"),
+    path("referrals/", views.inbox, name="inbox"),
+    path("referrals/<int:pk>/", views.review, name="review"),
+    path("register/new/", views.disclosure_new, name="disclosure_new"),
+    path("coming-out-soon/", views.coming_out_soon, name="coming_out"),
+    path("coming-out-soon/<int:pk>/", views.gate_checklist, name="gate_checklist"),
+    # The safeguarding lead
+    path("register/", views.register, name="register"),
+    # The person referred
+    path("referred/<int:pk>/", views.mine, name="mine"),
+]
