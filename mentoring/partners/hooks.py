@@ -38,7 +38,7 @@ def today_cards(user) -> list[TodayCard]:
     rows = [(referral, selectors.partner_status(referral)) for referral in referrals]
     return [
         TodayCard(
-            title=_("Refer someone"),
+            title=_("Your referrals"),
             template="mentoring/partners/cards/partner.html",
             context={"rows": rows},
             order=3,

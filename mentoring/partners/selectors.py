@@ -192,9 +192,10 @@ def gate_meeting_defaults(match: Match, today: date | None = None) -> dict:
         return {}
     if match.meetings.exclude(status=MeetingStatus.CANCELLED).exists():
         return {}
+    # As text: a date input only shows a value in ISO form (yyyy-mm-dd), whatever the locale.
     return {
-        "day": referral.release_date,
-        "time": GATE_MEETING_TIME,
+        "day": referral.release_date.isoformat(),
+        "time": GATE_MEETING_TIME.strftime("%H:%M"),
         "place_kind": MeetingPlace.PRISON_GATE,
         "place": referral.prison,
     }
