@@ -105,7 +105,11 @@ def organisations(request):
     return render(
         request,
         "mentoring/partners/organisations.html",
-        {"organisations": Organisation.objects.all(), "form": form},
+        {
+            "organisations": Organisation.objects.all(),
+            "form": form,
+            "by_kind": selectors.referrals_by_organisation_kind(),
+        },
     )
 
 
