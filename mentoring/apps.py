@@ -49,6 +49,8 @@ class MentoringConfig(AppConfig):
         seed(personas, stdout)
 
     def daily(self, now):
+        from mentoring.partners.choice import tell_coordinators_of_late_answers
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
+        tell_coordinators_of_late_answers(now)

@@ -419,6 +419,8 @@ class CalendarFeed(models.Model):
 from mentoring.partners.models import (  # noqa: E402, F401
     Disclosure,
     GateChecklist,
+    MentorIntro,
     PartnerReferral,
     SharingAgreement,
+    Shortlist,
 )

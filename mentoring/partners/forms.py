@@ -205,3 +205,27 @@ class GateChecklistForm(forms.Form):
     appointments_known = forms.BooleanField(
         label=_("First week's appointments known"), required=False
     )
+
+
+class IntroForm(forms.Form):
+    words = forms.CharField(
+        label=_("About me, in my own words"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "A mentee choosing a mentor reads this with your chosen name, and nothing else. "
+            "Say what you would like them to know: what helped you, what you enjoy."
+        ),
+    )
+
+
+class ShortlistOfferForm(forms.Form):
+    mentors = forms.TypedMultipleChoiceField(
+        label=_("Mentors to offer (choose two or three)"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentors"].choices = choices

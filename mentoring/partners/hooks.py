@@ -24,6 +24,8 @@ def nav_items(user) -> list[NavItem]:
             NavItem(_("Partners"), reverse("mentoring:partners:organisations"), order=14),
             NavItem(_("Coming out soon"), reverse("mentoring:partners:coming_out"), order=15),
         ]
+    if user.has_role(Role.PEER_MENTOR):
+        items.append(NavItem(_("About me for mentees"), reverse("mentoring:partners:intro"), 19))
     if user.has_role(Role.SAFEGUARDING_LEAD):
         items.append(
             NavItem(_("Information-sharing register"), reverse("mentoring:partners:register"), 30)

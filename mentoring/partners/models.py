@@ -183,3 +183,52 @@ class GateChecklist(models.Model):
 
     def __str__(self) -> str:
         return f"Gate checklist for referral #{self.referral_id}"
+
+
+class MentorIntro(models.Model):
+    """A few lines a peer mentor writes about themselves, shown to a mentee choosing a mentor
+    (with their chosen name; never a photo)."""
+
+    mentor = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_intro")
+    words = models.CharField(_("about me, in my own words"), max_length=400)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Intro of {self.mentor}"
+
+
+class ShortlistAnswer(models.TextChoices):
+    WAITING = "waiting", _("Waiting for the mentee")
+    PICKED = "picked", _("The mentee chose a mentor")
+    SOMEONE_ELSE = "someone_else", _("The mentee asked for someone else")
+    COORDINATOR = "coordinator", _("The mentee asked the coordinator to choose")
+
+
+class Shortlist(models.Model):
+    """Two or three mentors a coordinator offers a mentee to choose from."""
+
+    referral = models.ForeignKey(
+        "mentoring.Referral", on_delete=models.CASCADE, related_name="shortlists"
+    )
+    mentors = models.ManyToManyField(User, related_name="+")
+    offered_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    offered_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(
+        max_length=20, choices=ShortlistAnswer.choices, default=ShortlistAnswer.WAITING
+    )
+    chosen = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    match = models.ForeignKey(
+        "mentoring.Match", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    overdue_told_at = models.DateTimeField(null=True, blank=True)
+
+    personal_data_export = False
+
+    class Meta:
+        ordering = ["-offered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Shortlist #{self.pk}"

@@ -42,3 +42,27 @@ register(
         group=_("Mentoring"),
     ),
 )
+
+register(
+    Kind(
+        name="partners.shortlist",
+        label=_("Mentors to choose from"),
+        template="mentoring/partners/notices/shortlist.txt",
+        needs_answer=True,
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.shortlist_answered",
+        label=_("A mentee asked for someone else, or for you to choose"),
+        template="mentoring/partners/notices/shortlist_answered.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+    Kind(
+        name="partners.mentor_late",
+        label=_("A chosen mentor has not answered in time"),
+        template="mentoring/partners/notices/mentor_late.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+)

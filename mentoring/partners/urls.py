@@ -20,6 +20,10 @@ urlpatterns = [
     path("coming-out-soon/<int:pk>/", views.gate_checklist, name="gate_checklist"),
     # The safeguarding lead
     path("register/", views.register, name="register"),
+    # The mentee's choice
+    path("about-me/", views.intro, name="intro"),
+    path("shortlists/new/<int:pk>/", views.shortlist_new, name="shortlist_new"),
+    path("shortlists/<int:pk>/", views.shortlist, name="shortlist"),
     # The person referred
     path("referred/<int:pk>/", views.mine, name="mine"),
 ]

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import audit
 from accounts.forms import show_service_errors
+from accounts.models import User
 from accounts.organisations import Organisation, PartnerWorker
 from accounts.roles import Role
+from mentoring import services as mentoring_services
 from mentoring.models import Referral
-from mentoring.partners import forms, selectors, services, sharing
+from mentoring.partners import choice, forms, selectors, services, sharing
 from mentoring.partners.choices import (
     LAWFUL_BASIS_PLAIN,
     PARTNER_STATUS_HELP,
@@ -25,7 +27,7 @@ from mentoring.partners.choices import (
     ConsentState,
     Direction,
 )
-from mentoring.partners.models import PartnerReferral
+from mentoring.partners.models import MentorIntro, PartnerReferral, Shortlist, ShortlistAnswer
 from mentoring.permissions import require_coordinator
 
 
@@ -318,5 +320,89 @@ def mine(request, pk: int):
             "agreed": referral.consent == ConsentState.AGREED,
             "correct_form": correct_form,
             "share_form": share_form,
+        },
+    )
+
+
+# --- The mentee's choice ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def intro(request):
+    """A peer mentor writes the few lines a mentee reads when choosing."""
+    if not request.user.has_role(Role.PEER_MENTOR):
+        raise Http404
+    current = MentorIntro.objects.filter(mentor=request.user).first()
+    form = forms.IntroForm(_posted(request), initial={"words": current.words if current else ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            choice.set_intro(mentor=request.user, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("mentoring:partners:intro")
+    return render(request, "mentoring/partners/intro.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def shortlist_new(request, pk: int):
+    require_coordinator(request.user)
+    referral = get_object_or_404(Referral.objects.select_related("person"), pk=pk)
+    top, others = mentoring_services.suggestions_for(referral)
+    with_words = set(MentorIntro.objects.values_list("mentor_id", flat=True))
+    ids = [s.mentor_id for s in [*top, *others] if s.mentor_id in with_words]
+    people = User.objects.in_bulk(ids)
+    form = forms.ShortlistOfferForm(
+        _posted(request), choices=[(pk_, people[pk_].display_name) for pk_ in ids]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            choice.offer_shortlist(
+                referral=referral,
+                by=request.user,
+                mentors=[people[pk_] for pk_ in form.cleaned_data["mentors"]],
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Sent. They will choose, or tell us."))
+            return redirect("mentoring:referral", pk=referral.pk)
+    return render(
+        request, "mentoring/partners/shortlist_new.html", {"referral": referral, "form": form}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def shortlist(request, pk: int):
+    """The mentee chooses: one of the mentors, someone else, or the coordinator chooses."""
+    found = (
+        Shortlist.objects.select_related("referral", "chosen")
+        .filter(pk=pk, referral__person=request.user)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if request.method == "POST":
+        answer = request.POST.get("answer", "")
+        chosen = request.POST.get("mentor", "")
+        mentor = found.mentors.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        try:
+            choice.answer_shortlist(shortlist=found, by=request.user, answer=answer, mentor=mentor)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you. We have saved your choice."))
+        return redirect("mentoring:partners:shortlist", pk=pk)
+    return render(
+        request,
+        "mentoring/partners/shortlist.html",
+        {
+            "shortlist": found,
+            "profiles": choice.shortlist_profiles(found),
+            "waiting": found.answer == ShortlistAnswer.WAITING,
+            "due": choice.answer_due(found),
         },
     )
