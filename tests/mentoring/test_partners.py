@@ -148,15 +148,24 @@ def test_a_partner_whose_access_ended_is_refused_at_the_next_request(
 
 
 def test_ending_access_closes_open_sockets(coordinator, worker, django_capture_on_commit_callbacks):
-    from asgiref.sync import async_to_sync
+    import asyncio
+
+    from asgiref.sync import async_to_sync, sync_to_async
     from channels.layers import get_channel_layer
 
-    layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(f"user.{worker.pk}", channel)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.end_partner_access(by=coordinator, worker=worker.partner_worker)
-    assert async_to_sync(layer.receive)(channel) == {"type": "session.ended"}
+    def end_access():
+        with django_capture_on_commit_callbacks(execute=True):
+            services.end_partner_access(by=coordinator, worker=worker.partner_worker)
+
+    async def scenario():
+        # One event loop throughout: the Redis pub/sub layer belongs to the loop that made it.
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        await layer.group_add(f"user.{worker.pk}", channel)
+        await sync_to_async(end_access)()
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    assert async_to_sync(scenario)() == {"type": "session.ended"}
 
 
 # --- 2. The partner's referral form, and what the partner sees ----------------------------------
