@@ -3,6 +3,8 @@
 An app's AppConfig may define any of these methods; accounts calls them on every installed app:
 
 - ``nav_items(user) -> Iterable[NavItem]``: links for the main navigation, by role.
+- ``nav_filter(user, items) -> list[NavItem]``: narrow the gathered links for people whose roles
+  allow only a few pages (partner workers), so the navigation never offers a door that is shut.
 - ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
 - ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
   ``personas`` maps a role value to the demo person holding it.
@@ -64,7 +66,12 @@ def _collect(method: str, *args) -> list:
 
 
 def nav_items(user) -> list[NavItem]:
-    return sorted(_collect("nav_items", user), key=lambda item: (item.order, item.label))
+    items = _collect("nav_items", user)
+    for config in apps.get_app_configs():
+        narrow = getattr(config, "nav_filter", None)
+        if narrow is not None:
+            items = list(narrow(user, items))
+    return sorted(items, key=lambda item: (item.order, item.label))
 
 
 def today_cards(request) -> list[TodayCard]:

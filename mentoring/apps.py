@@ -32,6 +32,11 @@ class MentoringConfig(AppConfig):
 
         return items + partner_nav_items(user)
 
+    def nav_filter(self, user, items):
+        from mentoring.partners.hooks import nav_filter
+
+        return nav_filter(user, items)
+
     def today_cards(self, request):
         from mentoring.cards import cards_for
         from mentoring.partners.hooks import today_cards as partner_cards

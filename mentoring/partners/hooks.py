@@ -33,6 +33,25 @@ def nav_items(user) -> list[NavItem]:
     return items
 
 
+def nav_filter(user, items: list[NavItem]) -> list[NavItem]:
+    """A partner worker is offered only the pages they may open."""
+    if not (user.is_authenticated and user.has_role(Role.PARTNER)):
+        return items
+    from django.urls import Resolver404, resolve
+
+    from mentoring.partners.middleware import PARTNER_ALLOWED
+
+    kept = []
+    for item in items:
+        try:
+            name = resolve(item.url.split("?")[0]).view_name
+        except Resolver404:
+            continue
+        if name in PARTNER_ALLOWED:
+            kept.append(item)
+    return kept
+
+
 def today_cards(user) -> list[TodayCard]:
     if not user.has_role(Role.PARTNER):
         return []

@@ -103,3 +103,14 @@ async def test_a_partner_worker_gets_no_websocket_even_when_added_to_a_room(mode
         assert not ws.connected  # refused at connect: no frame type ("send", "resume",
     # "read", "ping") can reach the consumer.
     assert RoomConsumer.receive_json is not None
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_a_partner_worker_only_open_doors(client_of):
+    worker = partner_worker(organisation())
+    body = client_of(worker).get(reverse("accounts:today")).content.decode()
+    nav = body.split("<nav", 1)[1].split("</nav>", 1)[0]
+    links = set(re.findall(r'href="(/[^"]*)"', nav))
+    assert "/mentoring/partners/refer/" in links and "/mentoring/partners/my-referrals/" in links
+    client = client_of(worker)
+    assert [link for link in links if client.get(link).status_code == 404] == []
