@@ -50,8 +50,10 @@ class MentoringConfig(AppConfig):
 
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
+        from mentoring.partners.demo import seed as seed_partners
 
         seed(personas, stdout)
+        seed_partners(personas, stdout)
 
     def daily(self, now):
         from mentoring.partners.choice import tell_coordinators_of_late_answers
