@@ -37,6 +37,11 @@ class MentoringConfig(AppConfig):
 
         return nav_filter(user, items)
 
+    def attention_items(self, user):
+        from mentoring.partners.hooks import attention_items
+
+        return attention_items(user)
+
     def today_cards(self, request):
         from mentoring.cards import cards_for
         from mentoring.partners.hooks import today_cards as partner_cards

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.hooks import NavItem, TodayCard
+from accounts.hooks import AttentionItem, NavItem, TodayCard
 from accounts.roles import Role
 from mentoring.partners import selectors
 from mentoring.partners.choices import LAWFUL_BASIS_PLAIN
@@ -81,4 +81,25 @@ def my_data_sections(user) -> list[TodayCard]:
             context={"disclosures": disclosures, "referrals": referrals},
             order=20,
         )
+    ]
+
+
+def attention_items(user) -> list[AttentionItem]:
+    """For coordinators: partner referrals waiting for the person (1 query), and people coming
+    out in the next four weeks without a first meeting at the gate (1 query)."""
+    if not user.has_role(Role.COORDINATOR):
+        return []
+    return [
+        AttentionItem(
+            _("Partner referrals waiting for the person"),
+            selectors.waiting_for_person_count(),
+            reverse("mentoring:partners:inbox"),
+            order=22,
+        ),
+        AttentionItem(
+            _("Coming out soon with no meeting at the gate"),
+            selectors.coming_out_without_gate_meeting_count(),
+            reverse("mentoring:partners:coming_out"),
+            order=23,
+        ),
     ]

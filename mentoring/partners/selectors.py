@@ -183,6 +183,29 @@ def _label(name: str) -> str:
 GATE_MEETING_TIME = time(9, 0)
 
 
+def waiting_for_person_count() -> int:
+    return PartnerReferral.objects.filter(
+        consent=ConsentState.WAITING, closed_at__isnull=True
+    ).count()
+
+
+def coming_out_without_gate_meeting_count(today: date | None = None) -> int:
+    today = today or timezone.localdate()
+    gate = Meeting.objects.filter(
+        match__referral=OuterRef("pk"),
+        place_kind=MeetingPlace.PRISON_GATE,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
+    )
+    return (
+        Referral.objects.filter(
+            release_date__gte=today, release_date__lte=today + timedelta(COMING_OUT_DAYS)
+        )
+        .exclude(status=ReferralStatus.CLOSED)
+        .exclude(Exists(gate))
+        .count()
+    )
+
+
 def gate_meeting_defaults(match: Match, today: date | None = None) -> dict:
     """The first meeting form's defaults: at the prison gate, on release day, when the match's
     referral has a release date still to come and nothing is planned yet."""

@@ -491,3 +491,15 @@ def test_referrals_by_organisation_kind_hide_small_numbers(client_of, coordinato
     assert rows["Probation"] == "fewer than 5"
     assert rows["Prison (resettlement team)"] == "7"
     assert body.context["by_kind"]["total"] == "14"
+
+
+def test_coordinators_today_counts_partner_referrals_waiting_and_gates_not_booked(
+    client_of, worker, coordinator
+):
+    referred(worker, name="Waiting")
+    booked = referred(worker, name="Agreed")
+    agree_by_phone(booked, coordinator)
+    body = client_of(coordinator).get(reverse("accounts:today"))
+    items = {item.label: item.count for item in body.context["attention"]}
+    assert items["Partner referrals waiting for the person"] == 1
+    assert items["Coming out soon with no meeting at the gate"] == 1
