@@ -55,13 +55,13 @@ def nav_filter(user, items: list[NavItem]) -> list[NavItem]:
 def today_cards(user) -> list[TodayCard]:
     if not user.has_role(Role.PARTNER):
         return []
-    referrals = list(selectors.referrals_by_worker(user)[:5])  # 1 query
-    rows = [(referral, selectors.partner_status(referral)) for referral in referrals]
+    # Names only: a status is shown (and written to the register) on the worker's own pages.
+    referrals = list(PartnerReferral.objects.filter(worker=user).only("pk", "name")[:5])  # 1
     return [
         TodayCard(
             title=_("Your referrals"),
             template="mentoring/partners/cards/partner.html",
-            context={"rows": rows},
+            context={"referrals": referrals},
             order=3,
             url=reverse("mentoring:partners:referrals"),
         )

@@ -48,7 +48,10 @@ def partner_status(referral: PartnerReferral) -> PartnerStatus:
     mentoring = referral.referral
     if mentoring.status == ReferralStatus.CLOSED:
         return PartnerStatus.CLOSED
-    if Meeting.objects.filter(match__referral=mentoring, status=MeetingStatus.HELD).exists():
+    held = getattr(referral, "first_meeting_held", None)  # annotated by referrals_by_worker
+    if held is None:
+        held = Meeting.objects.filter(match__referral=mentoring, status=MeetingStatus.HELD).exists()
+    if held:
         return PartnerStatus.FIRST_MEETING_HELD
     if mentoring.status == ReferralStatus.MATCHED:
         return PartnerStatus.MATCHED
@@ -90,7 +93,15 @@ def shared_items_for_partner(referral: PartnerReferral) -> list[dict]:
 
 
 def referrals_by_worker(user: User):
-    return PartnerReferral.objects.filter(worker=user).select_related("referral")
+    """A worker's referrals with what their status needs, in one query."""
+    held = Meeting.objects.filter(
+        match__referral_id=OuterRef("referral_id"), status=MeetingStatus.HELD
+    )
+    return (
+        PartnerReferral.objects.filter(worker=user)
+        .select_related("referral", "organisation", "person")
+        .annotate(first_meeting_held=Exists(held))
+    )
 
 
 def access_own_partner_referral(user: User, pk: int) -> PartnerReferral:

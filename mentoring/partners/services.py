@@ -35,6 +35,7 @@ from mentoring.partners.choices import (
     Direction,
     DisclosureChannel,
     LawfulBasis,
+    PartnerStatus,
     PassedOn,
     ShareBack,
 )
@@ -506,7 +507,7 @@ def show_to_partner(*, referral: PartnerReferral, by: User) -> dict:
     status = partner_status(referral)
     items = shared_items_for_partner(referral)
     agreement = current_agreement(referral.organisation)
-    shown = [("status", str(status), _("The referral's status: %(s)s") % {"s": status.label})]
+    shown = [("status", str(status), _status_words(status))]
     for item in items:
         shown.append((item["name"], item["value"], f"{item['label']}: {item['value']}"))
     for name, value, words in shown:
@@ -526,6 +527,50 @@ def show_to_partner(*, referral: PartnerReferral, by: User) -> dict:
                 key=key,
             )
     return {"status": status, "items": items}
+
+
+def _status_words(status: PartnerStatus) -> str:
+    return _("The referral's status: %(s)s") % {"s": status.label}
+
+
+@transaction.atomic
+def show_statuses_to_partner(*, by: User) -> list[tuple[PartnerReferral, PartnerStatus]]:
+    """The worker's referrals with their statuses, each status written to the register once.
+
+    Queries: the worker (1), the referrals (1), what was shown before (1); then, only when
+    something new is shown, the agreement (1) and one insert per new status.
+    """
+    worker = current_worker(by)
+    if worker is None:
+        raise PermissionDenied
+    from mentoring.partners.selectors import referrals_by_worker
+
+    rows = [(referral, partner_status(referral)) for referral in referrals_by_worker(by)]
+    seen = set(
+        Disclosure.objects.filter(
+            partner_referral__worker=by, key__startswith="shown:status:"
+        ).values_list("partner_referral_id", "key")
+    )
+    agreement = None
+    for referral, status in rows:
+        key = f"shown:status:{status}"
+        if (referral.pk, key) in seen:
+            continue
+        agreement = agreement or current_agreement(worker.organisation)
+        write_disclosure(
+            person=referral.person,
+            organisation=referral.organisation,
+            direction=Direction.TO_PARTNER,
+            what=_status_words(status),
+            lawful_basis=LawfulBasis.CONSENT,
+            channel=DisclosureChannel.PRODUCT,
+            recorded_by=None,
+            agreement=agreement,
+            partner_referral=referral,
+            partner_worker=by,
+            key=key,
+        )
+    return rows
 
 
 # --- Through the gate ---------------------------------------------------------------------------

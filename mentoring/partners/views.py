@@ -66,10 +66,7 @@ def refer(request):
 
 def my_referrals(request):
     _require_worker(request.user)
-    rows = [
-        (referral, selectors.partner_status(referral))
-        for referral in selectors.referrals_by_worker(request.user)
-    ]
+    rows = services.show_statuses_to_partner(by=request.user)
     return render(request, "mentoring/partners/my_referrals.html", {"rows": rows})
 
 

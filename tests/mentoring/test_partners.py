@@ -115,7 +115,29 @@ def test_partner_today_shows_refer_someone_and_your_referrals(client_of, worker)
     referred(worker)
     body = client_of(worker).get(reverse("accounts:today")).content.decode()
     assert "Refer someone" in body and "Your referrals" in body
-    assert "Chris Person" in body and "Waiting for the person" in body
+    assert "Chris Person" in body
+    assert "Waiting for the person" not in body  # statuses are on their own pages (register)
+
+
+def test_your_referrals_shows_each_status_once_in_the_register_with_pinned_queries(
+    client_of, worker, coordinator, django_assert_num_queries
+):
+    first = referred(worker, name="First")
+    referred(worker, name="Second")
+    client = client_of(worker)
+    page = reverse("mentoring:partners:referrals")
+    body = client.get(page).content.decode()
+    assert body.count("Waiting for the person") == 2
+    assert Disclosure.objects.filter(direction=Direction.TO_PARTNER).count() == 2
+    agree_by_phone(first, coordinator)
+    for _n in range(3):
+        referred(worker, name="More")
+    client.get(page)
+    # Session, user, roles, authenticator app (4); the worker record: middleware, view and
+    # service (3); the referrals (1); what was shown before (1); the service's savepoint (2);
+    # unread notices in the header (1); the audit row (1) -- and nothing per referral.
+    with django_assert_num_queries(13):
+        client.get(page)
 
 
 def test_every_page_a_partner_opens_is_audited(client_of, worker):
