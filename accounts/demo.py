@@ -27,6 +27,7 @@ DEMO_PEOPLE = {
     Role.MODERATOR: ("Alex", "they/them"),
     Role.INVOLVEMENT_LEAD: ("Rosa", "she/her"),
     Role.ADMIN: ("Admin", ""),
+    Role.PARTNER: ("Pat", "they/them"),  # a probation officer (mentoring.partners.demo)
 }
 
 

@@ -3,6 +3,8 @@
 An app's AppConfig may define any of these methods; accounts calls them on every installed app:
 
 - ``nav_items(user) -> Iterable[NavItem]``: links for the main navigation, by role.
+- ``nav_filter(user, items) -> list[NavItem]``: narrow the gathered links for people whose roles
+  allow only a few pages (partner workers), so the navigation never offers a door that is shut.
 - ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
 - ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
   ``personas`` maps a role value to the demo person holding it.
@@ -12,6 +14,8 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   person's roles; a count of 0 is shown as done. One query per item at most.
 - ``consent_withdrawn(user, purpose) -> None``: a person took back a consent; erase at once the
   data the app kept only under it (called inside the withdrawal's transaction).
+- ``my_data_sections(request) -> Iterable[TodayCard]``: sections of the person's "My data" page
+  about their own records (for example the information-sharing register); same shape as a card.
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
@@ -79,11 +83,20 @@ def _collect(method: str, *args) -> list:
 
 
 def nav_items(user) -> list[NavItem]:
-    return sorted(_collect("nav_items", user), key=lambda item: (item.order, item.label))
+    items = _collect("nav_items", user)
+    for config in apps.get_app_configs():
+        narrow = getattr(config, "nav_filter", None)
+        if narrow is not None:
+            items = list(narrow(user, items))
+    return sorted(items, key=lambda item: (item.order, item.label))
 
 
 def today_cards(request) -> list[TodayCard]:
     return sorted(_collect("today_cards", request), key=lambda card: (card.order, card.title))
+
+
+def my_data_sections(request) -> list[TodayCard]:
+    return sorted(_collect("my_data_sections", request), key=lambda card: (card.order, card.title))
 
 
 def attention_items(user) -> list[AttentionItem]:

@@ -259,3 +259,7 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+# Partner organisations and their workers live in their own module; imported so Django sees them.
+from accounts.organisations import Organisation, PartnerWorker  # noqa: E402, F401

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     MODERATOR = "moderator", _("Moderator")
     INVOLVEMENT_LEAD = "involvement_lead", _("Involvement lead")
     ADMIN = "admin", _("Admin")
+    PARTNER = "partner", _("Partner worker")
 
 
 # Roles that can open other people's records: they must use two-factor log-in and their sessions
@@ -29,6 +30,8 @@ STAFF_ROLES = frozenset(
         Role.MODERATOR,
         Role.INVOLVEMENT_LEAD,
         Role.ADMIN,
+        # Probation, prison and treatment workers who refer people and see how it is going.
+        Role.PARTNER,
     }
 )
 
@@ -41,4 +44,8 @@ ROLE_DESCRIPTIONS = {
     Role.MODERATOR: _("Keeps group chats safe."),
     Role.INVOLVEMENT_LEAD: _("Publishes stories and events with the people who tell them."),
     Role.ADMIN: _("Looks after the whole site."),
+    Role.PARTNER: _(
+        "Works for a partner organisation (probation, a prison, a drug and alcohol service, "
+        "housing): refers people and sees only how their referrals are going."
+    ),
 }

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm, show_service_errors
-from accounts.hooks import attention_items, today_cards
+from accounts.hooks import attention_items, my_data_sections, today_cards
 from accounts.models import ConsentPurpose, User
 from accounts.permissions import access_person_for_roles, can_manage_roles
 from accounts.roles import ROLE_DESCRIPTIONS, Role
@@ -107,7 +107,11 @@ def confirm_its_you(view):
 
 
 def my_data(request):
-    return render(request, "accounts/my_data.html", {"delete_form": DeleteAccountForm()})
+    return render(
+        request,
+        "accounts/my_data.html",
+        {"delete_form": DeleteAccountForm(), "sections": my_data_sections(request)},
+    )
 
 
 @confirm_its_you

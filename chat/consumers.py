@@ -16,6 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocke
 from django.conf import settings
 from django.db import DatabaseError
 
+from accounts.roles import Role
 from accounts.services import session_group, socket_allowed
 from chat import services
 from chat.permissions import membership_in
@@ -43,6 +44,8 @@ def _db(fn):
 
 
 def _connect_check(user, room_id: int):
+    if user.has_role(Role.PARTNER):  # partner workers never use chat, even if added to a room
+        return None
     membership = membership_in(user, room_id)
     if membership is None:
         return None

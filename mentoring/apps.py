@@ -13,6 +13,7 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from mentoring import notices  # noqa: F401 - declares what mentoring tells people
         from mentoring.outcomes import notices as outcome_notices  # noqa: F401
+        from mentoring.partners import notices as partner_notices  # noqa: F401
 
     def nav_items(self, user):
         if not user.is_authenticated:
@@ -31,35 +32,54 @@ class MentoringConfig(AppConfig):
                 NavItem(_("How things are"), reverse("mentoring:outcomes:mine"), order=14),
                 NavItem(_("My milestones"), reverse("mentoring:outcomes:milestones"), order=15),
             ]
-        return items
+        from mentoring.partners.hooks import nav_items as partner_nav_items
+
+        return items + partner_nav_items(user)
+
+    def nav_filter(self, user, items):
+        from mentoring.partners.hooks import nav_filter
+
+        return nav_filter(user, items)
 
     def today_cards(self, request):
         from mentoring.cards import cards_for
         from mentoring.outcomes.cards import cards_for as outcome_cards
+        from mentoring.partners.hooks import today_cards as partner_cards
 
-        return cards_for(request.user) + outcome_cards(request.user)
+        user = request.user
+        return cards_for(user) + outcome_cards(user) + partner_cards(user)
 
     def attention_items(self, user):
-        from mentoring.outcomes.cards import attention_items
+        from mentoring.outcomes.cards import attention_items as outcome_items
+        from mentoring.partners.hooks import attention_items as partner_items
 
-        return attention_items(user)
+        return [*outcome_items(user), *partner_items(user)]
 
     def consent_withdrawn(self, user, purpose):
         from mentoring.outcomes.services import forget_answers
 
         forget_answers(person=user, purpose=purpose)
 
+    def my_data_sections(self, request):
+        from mentoring.partners.hooks import my_data_sections
+
+        return my_data_sections(request.user)
+
     def seed_demo(self, personas, stdout):
         from mentoring.demo import seed
         from mentoring.outcomes.demo import seed as seed_outcomes
+        from mentoring.partners.demo import seed as seed_partners
 
         seed(personas, stdout)
         seed_outcomes(personas, stdout)
+        seed_partners(personas, stdout)
 
     def daily(self, now):
+        from mentoring.partners.choice import tell_coordinators_of_late_answers
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
+        tell_coordinators_of_late_answers(now)
 
         from mentoring.outcomes.services import remind_self_checks_due
 

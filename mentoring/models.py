@@ -396,3 +396,13 @@ class CalendarFeed(models.Model):
 
 
 from mentoring.outcomes.models import *  # noqa: E402, F403 - outcomes models, one app
+
+# Partners and the gate keep their models in their own module; imported so Django sees them.
+from mentoring.partners.models import (  # noqa: E402, F401
+    Disclosure,
+    GateChecklist,
+    MentorIntro,
+    PartnerReferral,
+    SharingAgreement,
+    Shortlist,
+)

@@ -37,4 +37,5 @@ urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("", include("mentoring.outcomes.urls")),
+    path("partners/", include("mentoring.partners.urls")),
 ]

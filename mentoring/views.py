@@ -33,6 +33,7 @@ from mentoring.models import (
     MenteeSettings,
     Referral,
 )
+from mentoring.partners.selectors import gate_meeting_defaults
 from mentoring.permissions import (
     access_goal,
     access_match,
@@ -356,7 +357,8 @@ def meeting_new(request, pk: int):
     match = access_match(request.user, pk)
     if not (is_coordinator(request.user) or match.mentor_id == request.user.pk):
         raise Http404
-    form = forms.MeetingForm(_posted(request), initial={"minutes": 60})
+    initial = {"minutes": 60, **gate_meeting_defaults(match)}  # release day: at the gate
+    form = forms.MeetingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,0 +1,68 @@
+"""What partners and the gate tell people (imported from MentoringConfig.ready)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from notifications.kinds import EMAIL, PUSH, Kind, register
+
+register(
+    Kind(
+        name="partners.invitation",
+        label=_("An invitation to Alongside as a partner worker"),
+        template="mentoring/partners/notices/invitation.txt",
+        channels=(EMAIL,),
+        optional=False,
+        group=_("Partners"),
+    ),
+    Kind(
+        name="partners.new_referral",
+        label=_("A partner organisation referred someone"),
+        template="mentoring/partners/notices/new_referral.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+    Kind(
+        name="partners.person_agreed",
+        label=_("Someone agreed to a partner's referral"),
+        template="mentoring/partners/notices/person_agreed.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+    Kind(
+        name="partners.referred_you",
+        label=_("Someone referred you for a peer mentor"),
+        template="mentoring/partners/notices/referred_you.txt",
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.account_ready",
+        label=_("Your Alongside account is ready"),
+        template="mentoring/partners/notices/account_ready.txt",
+        channels=(EMAIL,),
+        optional=False,
+        group=_("Mentoring"),
+    ),
+)
+
+register(
+    Kind(
+        name="partners.shortlist",
+        label=_("Mentors to choose from"),
+        template="mentoring/partners/notices/shortlist.txt",
+        needs_answer=True,
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.shortlist_answered",
+        label=_("A mentee asked for someone else, or for you to choose"),
+        template="mentoring/partners/notices/shortlist_answered.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+    Kind(
+        name="partners.mentor_late",
+        label=_("A chosen mentor has not answered in time"),
+        template="mentoring/partners/notices/mentor_late.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Coordinating"),
+    ),
+)
