@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.http import Http404
 
 
 class AdminContentSecurityPolicyMiddleware:
@@ -17,32 +16,6 @@ class AdminContentSecurityPolicyMiddleware:
         if request.path.startswith("/admin/") and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.ADMIN_CONTENT_SECURITY_POLICY
         return response
-
-
-class PolicyMiddleware:
-    """Enforce the role cells of the access-policy table (config/policy.py) on every request.
-
-    A page of ours whose URL name has no row is refused; a row with relation cells (the person it
-    belongs to, their mentor…) lets signed-in people through to the view, whose access helper
-    checks the object. Runs after LoginRequiredMiddleware, so the anonymous are sent to log in.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        from config.policy import OUR_MODULES, allows_role_gate
-
-        module = (getattr(view_func, "__module__", "") or "").split(".")[0]
-        if module not in OUR_MODULES:
-            return None
-        match = request.resolver_match
-        if not allows_role_gate(match.view_name if match else "", request.user):
-            raise Http404
-        return None
 
 
 class PermissionsPolicyMiddleware:

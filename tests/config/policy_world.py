@@ -24,6 +24,7 @@ THEIR_MENTOR = "their_mentor"
 ROOM_MEMBER = "room_member"
 ROOM_MODERATOR = "room_moderator"
 AUTHOR = "author"
+THEIR_PARTNER = "their_partner"
 ANYONE_ELSE = "anyone_else"
 
 
@@ -93,6 +94,7 @@ def _find_objects(world: World) -> None:
     o["mentoring_feed"] = MentoringFeed.objects.get_or_create(user=jay)[0]
     o["volunteering_feed"] = VolunteeringFeed.objects.get_or_create(user=priya)[0]
     o["review"] = _story_review(jay, world.people[Role.INVOLVEMENT_LEAD])
+    _more_objects(world)
     memberships = Membership.objects.filter(room=o["room"])
     o["room_moderators"] = set(
         memberships.filter(role="moderator").values_list("user_id", flat=True)
@@ -100,6 +102,46 @@ def _find_objects(world: World) -> None:
     o["room_members"] = set(
         Membership.objects.filter(room=o["room"]).values_list("user_id", flat=True)
     )
+
+
+def _more_objects(world: World) -> None:
+    """Records of the newer pages: crises and sanctions in chat, outcomes, partners."""
+    from accounts.organisations import Organisation, PartnerWorker
+    from chat.models import CheckInWording, JoinRequest, OnCallShift, Sanction
+    from chat.services import crisis, post_message
+    from mentoring.models import Referral
+    from mentoring.outcomes.models import MilestoneClock, Response
+    from mentoring.partners.models import PartnerReferral, Shortlist
+
+    o, people = world.objects, world.people
+    jay, alex = people[Role.MENTEE], people[Role.MODERATOR]
+    room = o["room"]
+    post_message(room=room, author=jay, body="I want to end my life", client_id="policy-1")
+    o["crisis"] = crisis.CrisisItem.objects.filter(room=room, person=jay).first()
+    o["check_in"] = crisis.send_check_in(item=o["crisis"], by=alex, body="Are you safe?")
+    o["wording"] = CheckInWording.objects.first()
+    o["on_call"] = OnCallShift.objects.create(
+        person=alex, starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=8)
+    )
+    asker = people[Role.INVOLVEMENT_LEAD]
+    o["join_request"] = JoinRequest.objects.create(room=room, user=asker)
+    o["sanction"] = Sanction.objects.create(
+        room=room, user=jay, level="warning", reason="Be kind", by=alex
+    )
+    o["response"] = Response.objects.filter(person=jay).first() or Response.objects.create(
+        person=jay, questionnaire="how-things-are"
+    )
+    o["clock"] = MilestoneClock.objects.get_or_create(
+        person=jay, kind="recovery", defaults={"started_on": timezone.localdate()}
+    )[0]
+    o["partner_referral"] = PartnerReferral.objects.first()
+    o["organisation"] = Organisation.objects.first()
+    o["partner_worker"] = PartnerWorker.objects.first()
+    o["shortlist"] = Shortlist.objects.filter(referral__person=jay).first()
+    Referral.objects.filter(pk=o["referral"].pk).update(
+        release_date=timezone.localdate() + timezone.timedelta(days=10)
+    )
+    o["release_referral"] = o["referral"]
 
 
 def _story_review(storyteller, involvement_lead):
@@ -135,9 +177,9 @@ def target(url_name: str, route_kwargs: list[str], world: World) -> tuple[dict, 
         kwargs[name] = _value(url_name, name, world)
     if not kwargs:
         relations = {}  # a list or form of one's own: roles decide, not relations
-    elif app == "mentoring":
+    elif app == "mentoring" and not url_name.startswith("mentoring:partners:"):
         relations = mentee_side
-    elif app == "volunteering":
+    elif app == "volunteering" and (url_name in OWN_RECORDS or "user_pk" in kwargs):
         relations = {priya.pk: OWNER}
     elif app == "notifications":
         relations = {jay.pk: OWNER}
@@ -145,18 +187,30 @@ def target(url_name: str, route_kwargs: list[str], world: World) -> tuple[dict, 
         relations = {jay.pk: OWNER}
     elif app == "safeguarding":
         relations = {sam.pk: AUTHOR}
+    elif url_name == "stories:review":
+        relations = {jay.pk: OWNER}
+    elif url_name.startswith("mentoring:partners:") and o["partner_referral"] is not None:
+        referral = o["partner_referral"]
+        relations = {referral.worker_id: THEIR_PARTNER}
+        if referral.person_id:
+            relations[referral.person_id] = OWNER
+    elif url_name in ("chat:check_in", "chat:appeal"):
+        relations = {jay.pk: OWNER}
+    elif url_name in ("chat:delete_check_in_wording", "chat:remove_shift"):
+        relations = {}
     elif app == "chat" and ("pk" in kwargs or "user_id" in kwargs):
         relations = dict.fromkeys(o["room_members"], ROOM_MEMBER)
         relations.update(dict.fromkeys(o["room_moderators"], ROOM_MODERATOR))
         if url_name in MESSAGE_URLS and o["message"] is not None:
             relations[o["message"].author_id] = AUTHOR
-    elif url_name == "stories:review":
-        relations = {jay.pk: OWNER}
+        if "user_id" in kwargs and url_name == "chat:mute_for_me":
+            relations[kwargs["user_id"]] = ANYONE_ELSE  # nobody mutes themself
     elif app == "stories" and o["story"] is not None and o["story"].storyteller_id:
         relations = {o["story"].storyteller_id: OWNER}
     return kwargs, relations
 
 
+OWN_RECORDS = {"volunteering:certificate", "volunteering:verify_training"}
 MESSAGE_URLS = {"chat:edit", "chat:delete", "chat:report", "chat:moderate_message", "chat:concern"}
 
 # (URL name or "*", kwarg) -> how to find the value in the world.
@@ -191,11 +245,34 @@ _VALUES = {
     ("stories:review", "task_state_id"): lambda w: w["review"].pk,
     ("stories:*", "page_id"): lambda w: w["story"].pk,
     ("cms:*", "page_id"): lambda w: w["event"].pk,
+    ("chat:appeal", "sanction_id"): lambda w: w["sanction"].pk,
+    ("chat:lift_sanction", "sanction_id"): lambda w: w["sanction"].pk,
+    ("chat:check_in", "pk"): lambda w: w["check_in"].pk,
+    ("chat:crisis_item", "pk"): lambda w: w["crisis"].pk,
+    ("chat:crisis_claim", "pk"): lambda w: w["crisis"].pk,
+    ("chat:crisis_concern", "pk"): lambda w: w["crisis"].pk,
+    ("chat:crisis_handled", "pk"): lambda w: w["crisis"].pk,
+    ("chat:crisis_check_in", "pk"): lambda w: w["crisis"].pk,
+    ("chat:decide_join", "pk"): lambda w: w["join_request"].pk,
+    ("chat:remove_shift", "pk"): lambda w: w["on_call"].pk,
+    ("chat:delete_wording", "pk"): lambda w: w["wording"].pk,
+    ("mentoring:outcomes:step", "pk"): lambda w: w["response"].pk,
+    ("mentoring:outcomes:step", "number"): lambda w: 1,
+    ("mentoring:outcomes:questionnaire", "slug"): lambda w: "how-things-are",
+    ("mentoring:outcomes:feedback", "pk"): lambda w: w["meeting"].pk,
+    ("mentoring:outcomes:start_again_clock", "pk"): lambda w: w["clock"].pk,
+    ("mentoring:outcomes:*", "pk"): lambda w: w["match"].pk,
+    ("mentoring:partners:end_access", "pk"): lambda w: w["partner_worker"].pk,
+    ("mentoring:partners:organisation", "pk"): lambda w: w["organisation"].pk,
+    ("mentoring:partners:gate_checklist", "pk"): lambda w: w["release_referral"].pk,
+    ("mentoring:partners:shortlist_new", "pk"): lambda w: w["referral"].pk,
+    ("mentoring:partners:shortlist", "pk"): lambda w: w["shortlist"].pk if w["shortlist"] else 0,
+    ("mentoring:partners:*", "pk"): lambda w: w["partner_referral"].pk,
 }
 
 
 def _value(url_name: str, kwarg: str, world: World):
-    app = url_name.split(":")[0]
+    app = url_name.rpartition(":")[0]
     if url_name in MESSAGE_URLS and kwarg == "pk":
         return world["message"].pk
     for key in ((url_name, kwarg), (f"{app}:*", kwarg)):

@@ -212,6 +212,10 @@ def test_yes_to_the_first_text_confirms_a_number_a_worker_typed(
     from notifications.services import record_contact_preference
 
     someone = person()
+    # No quiet hours, so the released text goes at once whatever the time of day of the run.
+    prefs = preferences_of(someone)
+    prefs.quiet_start = prefs.quiet_end = dt.time(0, 0)
+    prefs.save()
     with django_capture_on_commit_callbacks(execute=True):
         record_contact_preference(
             user=someone, preference="text", by=coordinator, phone="07400 123456"
