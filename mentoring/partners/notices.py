@@ -10,7 +10,6 @@ register(
         label=_("An invitation to Alongside as a partner worker"),
         template="mentoring/partners/notices/invitation.txt",
         channels=(EMAIL,),
-        optional=False,
         group=_("Partners"),
     ),
     Kind(
@@ -38,7 +37,6 @@ register(
         label=_("Your Alongside account is ready"),
         template="mentoring/partners/notices/account_ready.txt",
         channels=(EMAIL,),
-        optional=False,
         group=_("Mentoring"),
     ),
 )

@@ -19,6 +19,10 @@ from chat.services import crisis, install_default_filters, post_message
 from cms import services as cms_services
 from mentoring import services as mentoring
 from mentoring.outcomes.services import remind_self_checks_due
+from mentoring.partners import choice as partner_choice
+from mentoring.partners import services as partners
+from mentoring.partners.choices import ConsentHow
+from mentoring.partners.models import MentorIntro
 from notifications import kinds, notify
 from notifications.delivery import reply_hint
 from notifications.models import Notification
@@ -29,6 +33,7 @@ from tests.chat.conftest import make_room
 from tests.cms import factories as cms_factories
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor
+from tests.mentoring.partner_factories import organisation, partner_worker
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, make_cleared
 from volunteering import services as volunteering
 from volunteering.models import VolunteerRole
@@ -66,6 +71,15 @@ STAFF_ALERTS = {"safeguarding.concern_raised", "chat.crisis", "chat.crisis_escal
 # Urgent notices to one person that cannot be switched off either: a moderator's private
 # check-in with them, and their answer to the moderator.
 CHECK_INS = {"chat.check_in", "chat.check_in_reply"}
+
+
+# A link that is itself the key: the invitation's one-time link to choose a password, for an
+# account that has no password yet, so it cannot ask anyone to log in first. Whoever holds it
+# may open it (that is what it is for); it stops working once used or after
+# PASSWORD_RESET_TIMEOUT. Checked below to open the set-password page, for anyone, without a
+# log-in, rather than to send the anonymous to the log-in page.
+KEY_LINK_KINDS = {"partners.invitation"}
+KEY_LINK_PATH = "/accounts/password/reset/key/"
 
 
 def _at(day_offset: int, hour: int) -> datetime:
@@ -169,6 +183,61 @@ def told(
         # Outcomes: the monthly "How things are" is due for the mentee in an active match.
         remind_self_checks_due(timezone.now())
 
+        # Partners: a worker invited; a partner refers someone with an account, who agrees
+        # online; another agreed by phone with a coordinator, so an account is made for them.
+        org = organisation(name="Northshire Partners")
+        partners.invite_partner_worker(
+            by=coordinator, organisation=org, email="robin@partner.example", display_name="Robin"
+        )
+        worker = partner_worker(org, display_name="Pat Partner")
+        chris = person(Role.MENTEE, display_name="Chris Person", email="chris@example.org")
+        agreed_online = partners.refer_from_partner(
+            by=worker,
+            name="Chris Person",
+            contact_preference="email",
+            email=chris.email,
+            person_agreed=True,
+        )
+        agreed_online = partners.record_consent(
+            referral=agreed_online, by=chris, agreed=True, how=ConsentHow.ONLINE
+        )
+        by_phone = partners.refer_from_partner(
+            by=worker,
+            name="Dana New",
+            contact_preference="phone",
+            phone="07700900123",
+            person_agreed=True,
+        )
+        by_phone = partners.record_consent(
+            referral=by_phone,
+            by=coordinator,
+            agreed=True,
+            how=ConsentHow.PHONE,
+            email="dana@example.org",
+        )
+        # The mentee's choice: one picks a mentor who then does not answer in time; the other
+        # asks the coordinator to choose.
+        choosable = []
+        for name in ("Ash", "Bo"):
+            somebody = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name=name))
+            MentorIntro.objects.create(mentor=somebody, words="I like football.")
+            choosable.append(somebody)
+        picked = partner_choice.offer_shortlist(
+            referral=agreed_online.referral, by=coordinator, mentors=choosable
+        )
+        partner_choice.answer_shortlist(
+            shortlist=picked, by=chris, answer="picked", mentor=choosable[0]
+        )
+        left_to_us = partner_choice.offer_shortlist(
+            referral=by_phone.referral, by=coordinator, mentors=choosable
+        )
+        partner_choice.answer_shortlist(
+            shortlist=left_to_us, by=by_phone.person, answer="coordinator"
+        )
+        partner_choice.tell_coordinators_of_late_answers(
+            timezone.now() + timedelta(days=partner_choice.ANSWER_DAYS, hours=1)
+        )
+
         notify(
             to=coordinator,
             kind="notifications.text_reply",
@@ -225,11 +294,35 @@ def _path(link: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def _is_key_link(notification, link: str) -> bool:
+    return notification.kind in KEY_LINK_KINDS and _path(link).startswith(KEY_LINK_PATH)
+
+
+def _check_key_links(notification, site: str) -> None:
+    key_links = {
+        link
+        for show_details in (False, True)
+        for words in _everything_sent(notification, show_details=show_details).values()
+        for link in _links(words)
+        if _is_key_link(notification, link)
+    }
+    assert key_links, notification.kind
+    for link in key_links:
+        where = (notification.kind, link)
+        assert link.startswith(site), where
+        opened = Client().get(_path(link), follow=True)
+        assert opened.status_code == 200, where
+        assert 'name="password1"' in opened.content.decode(), where
+
+
 def test_every_link_is_absolute_and_opens_for_the_right_person_only(told, client_of):
     site = settings.SITE_URL.rstrip("/") + "/"
     login = reverse("account_login")
     checked: set[tuple[int, str]] = set()
     for notification in told:
+        if notification.kind in KEY_LINK_KINDS:
+            # Before the recipient logs in below: logging in changes what the key was made from.
+            _check_key_links(notification, site)
         mine = client_of(notification.recipient)
         for show_details in (False, True):
             for channel, words in _everything_sent(notification, show_details=show_details).items():
@@ -238,6 +331,8 @@ def test_every_link_is_absolute_and_opens_for_the_right_person_only(told, client
                 for link in links:
                     where = (notification.kind, channel, link)
                     assert link.startswith(site), where
+                    if _is_key_link(notification, link):
+                        continue  # checked above
                     if (notification.recipient_id, link) in checked:
                         continue
                     checked.add((notification.recipient_id, link))
@@ -249,6 +344,11 @@ def test_every_link_is_absolute_and_opens_for_the_right_person_only(told, client
                     assert urlsplit(anonymous.redirect_chain[-1][0]).path == login, where
         # The link lands where the person acts, not on a page that sends them elsewhere.
         landed = mine.get(reverse("notifications:open", args=[notification.pk]), follow=True)
+        if notification.kind in KEY_LINK_KINDS:
+            # A new staff account (no two-step log-in yet): the site asks them to set it up
+            # first, as it does every staff role, before the page the notice links to.
+            assert landed.redirect_chain[-1][0] == reverse("mfa_activate_totp"), notification.kind
+            continue
         assert landed.redirect_chain[-1][0] == notification.url, notification.kind
 
 
