@@ -24,13 +24,13 @@ PARTNER_PAGES = {
     "me/data/",
     "me/data/download/",
     "me/notifications/",
-    "me/notifications/<int:pk>/",
-    "me/notifications/<int:pk>/read/",
+    "me/notifications/<id:pk>/",
+    "me/notifications/<id:pk>/read/",
     "me/notifications/read-all/",
     "me/notifications/preferences/",
     "mentoring/partners/refer/",
     "mentoring/partners/my-referrals/",
-    "mentoring/partners/my-referrals/<int:pk>/",
+    "mentoring/partners/my-referrals/<id:pk>/",
 }
 # Log-in, log-out, two-step log-in set-up and password change (allauth), and the app shell.
 LOG_IN_MACHINERY = ("accounts/",)
@@ -40,7 +40,7 @@ APP_SHELL = {"manifest.webmanifest", "sw.js", "offline/"}
 def sample_path(route: str, pk: int = 1) -> str:
     """A path that the route matches (or nearly: a near miss must be refused all the same)."""
     path = route.replace("^", "").replace("$", "")
-    path = re.sub(r"<int:[a-z_]+>", str(pk), path)
+    path = re.sub(r"<(?:int|id):[a-z_]+>", str(pk), path)
     path = re.sub(r"<(?:slug|str|uuid|path)?:?[a-z_]+>", "x", path)
     path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)
     path = re.sub(r"\([^)]*\)\*?", "x", path)
@@ -59,7 +59,7 @@ def partner_world(db, django_capture_on_commit_callbacks):
         [notice] = notifications.notify(
             to=worker, kind="partners.new_referral", key="walk", context={"url": "/me/"}
         )
-    return worker, {"mentoring/partners/my-referrals/<int:pk>/": referral.pk}, notice.pk
+    return worker, {"mentoring/partners/my-referrals/<id:pk>/": referral.pk}, notice.pk
 
 
 @pytest.mark.django_db
