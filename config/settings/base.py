@@ -309,7 +309,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            # Hashed names need `collectstatic` first; a test server may go without (false).
+            if DEBUG or not env_bool("STATIC_MANIFEST", default=True)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

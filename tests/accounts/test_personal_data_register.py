@@ -117,7 +117,9 @@ def plant_other_peoples_rows(me) -> None:
     # Volunteering records I decided or recorded about someone else.
     OnboardingFactory(user=other_mentor, why=sentinel(), interviewed_by=me)
     ReferenceFactory(volunteer=other_mentor, referee_name=sentinel())
-    check = DBSCheckFactory(volunteer=other_mentor, certificate_number=sentinel(), recorded_by=me)
+    # A certificate number is 12 characters at most (PostgreSQL holds to it).
+    number = sentinel()[:12]
+    check = DBSCheckFactory(volunteer=other_mentor, certificate_number=number, recorded_by=me)
     RiskAssessmentFactory(dbs_check=check, assessor=me, notes=sentinel())
     TrainingCompletionFactory(user=other_mentor, verified_by=me)
     HoursEntry.objects.create(
