@@ -89,7 +89,9 @@ def test_referral_to_meeting_on_a_phone(page, login, assert_accessible, live_ser
     feed_url = page.get_by_label("Your calendar address").input_value()
     token = CalendarFeed.objects.get(user=mentee).token
     assert feed_url.endswith(f"/mentoring/calendar/{token}.ics")
-    response = page.context.request.get(feed_url.replace("http://testserver", live_server.url))
+    # The address is built from SITE_URL (the public address); fetch it from the test server.
+    path = feed_url[feed_url.index("/mentoring/calendar/") :]
+    response = page.context.request.get(live_server.url + path)
     assert response.ok
     body = response.text()
     assert "BEGIN:VEVENT" in body and f"Meeting with {sam.display_name}" in body
