@@ -360,15 +360,9 @@ def meeting_new(request, pk: int):
     initial = {"minutes": 60, **gate_meeting_defaults(match)}  # release day: at the gate
     form = forms.MeetingForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             meeting = services.schedule_meeting(
-                match=match,
-                by=request.user,
-                starts_at=form.starts_at(),
-                minutes=data["minutes"],
-                place_kind=data["place_kind"],
-                place=data["place"],
+                match=match, by=request.user, **_when_and_where(form)
             )
         except PermissionDenied:
             raise Http404 from None
@@ -378,6 +372,17 @@ def meeting_new(request, pk: int):
             messages.success(request, _("Meeting planned. You will both get reminders."))
             return redirect("mentoring:meeting", pk=meeting.pk)
     return render(request, "mentoring/meeting_new.html", {"form": form, "match": match})
+
+
+def _when_and_where(form) -> dict:
+    """A valid meeting form's time and place, as planning and moving a meeting both take them."""
+    data = form.cleaned_data
+    return {
+        "starts_at": form.starts_at(),
+        "minutes": data["minutes"],
+        "place_kind": data["place_kind"],
+        "place": data["place"],
+    }
 
 
 def meeting_detail(request, pk: int):
@@ -432,16 +437,8 @@ def meeting_move(request, pk: int):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.move_meeting(
-                meeting=meeting,
-                by=request.user,
-                starts_at=form.starts_at(),
-                minutes=data["minutes"],
-                place_kind=data["place_kind"],
-                place=data["place"],
-            )
+            services.move_meeting(meeting=meeting, by=request.user, **_when_and_where(form))
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
