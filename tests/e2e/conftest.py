@@ -32,8 +32,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Playwright's sync API keeps an event loop running in this
+    thread while it is open, and pytest-django runs live-server tests before tests without a
+    database, so a session-wide browser would leave that loop running under every async test
+    that comes after (they fail with "Cannot run the event loop while another loop is
+    running"). Closed at the end of each module, the loop is gone before the next module."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -102,9 +102,11 @@ def test_ended_well_versus_disengaged_with_small_numbers_hidden(db):
 
 def test_time_to_first_meeting_and_met_within_72_hours_of_release(db):
     mentor = cleared_mentor(places=6)
-    today = timezone.localdate()
+    released = timezone.localdate() - timedelta(days=30)
+    # Midday on the release day, so the count holds whatever the hour the test runs at.
+    release_noon = timezone.make_aware(datetime.combine(released, time(12)))
     for n, mentee in enumerate(mentees(6, "Released")):
-        referral = referral_for(mentee, release_date=today - timedelta(days=30))
+        referral = referral_for(mentee, release_date=released)
         Referral = type(referral)
         Referral.objects.filter(pk=referral.pk).update(
             created_at=timezone.now() - timedelta(days=60)
@@ -120,7 +122,7 @@ def test_time_to_first_meeting_and_met_within_72_hours_of_release(db):
         days = 0 if n < 5 else 10
         Meeting.objects.create(
             match=match,
-            starts_at=timezone.now() - timedelta(days=30 - days) + timedelta(hours=1),
+            starts_at=release_noon + timedelta(days=days),
             status=MeetingStatus.HELD,
             place_kind="prison_gate",
         )
