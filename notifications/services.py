@@ -77,15 +77,15 @@ def notify(
             continue  # told already
         written.append(notification)
     if written:
+        # The delivery task also brings the person's open pages their new unread count, so the
+        # request that told them pays only for two rows.
         ids = [n.pk for n in written]
-        people_told = sorted({n.recipient_id for n in written})
         if _queue_is_in_this_database():
             # The delivery task is a row beside the notice, in the same transaction: the worker
             # sees both or neither, and a crash just after commit cannot lose a delivery.
             _enqueue(ids)
-            transaction.on_commit(lambda: _send_unread_counts(people_told))
         else:
-            transaction.on_commit(lambda: (_enqueue(ids), _send_unread_counts(people_told)))
+            transaction.on_commit(lambda: _enqueue(ids))
     return written
 
 
@@ -95,13 +95,6 @@ def _queue_is_in_this_database() -> bool:
     from notifications.delivery import deliver
 
     return isinstance(deliver.get_backend(), DatabaseBackend)
-
-
-def _send_unread_counts(user_ids: list[int]) -> None:
-    from notifications.live import send_unread_count
-
-    for user_id in user_ids:
-        send_unread_count(user_id)
 
 
 def resolve(*, to: User, kind: str, key: str) -> int:
