@@ -276,3 +276,11 @@ def test_a_booked_online_event_says_how_to_join_to_the_person_with_a_place(clien
     register_for_event(event=talk, user=jay)
     assert b"meet.example" in client_of(jay).get(ics).content
     assert b"meet.example" in client.get(feed_url(jay)).content
+
+
+def test_my_data_says_there_is_an_address_but_never_gives_it(jay):
+    from accounts.services import export_personal_data, export_personal_data_json
+
+    feed = services.new_calendar_address(user=jay)
+    assert export_personal_data(user=jay)["calendar"] == [{"made_on": feed.created_at}]
+    assert feed.token not in export_personal_data_json(user=jay)
