@@ -24,6 +24,11 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   (``<app>/personal_data.py`` builds them with ``accounts.personal_data.section``). Nothing is
   exported unless an app names it here: a row about someone else (a referral a coordinator made,
   a match's reasons, a risk note) never is, and neither is another person's name.
+- ``calendar_entries(user, since, details) -> Iterable[notifications.calendar.Entry]``: the
+  person's own meetings, shifts, events… from ``since`` on, for their one calendar feed (one query).
+  Keep titles discreet (no prison, drugs or health words, another person by their chosen name only)
+  unless ``details`` (the person asked for details in notices). Cancelled things stay in, marked
+  ``cancelled``, so a phone that already has them shows the change.
 
 Keep each cheap: they run on every page (nav) or on the home page (cards); a card should cost one
 or two queries whatever the data size.
@@ -105,6 +110,10 @@ def attention_items(user) -> list[AttentionItem]:
 
 def personal_data(user) -> list[Section]:
     return _collect("personal_data", user)
+
+
+def calendar_entries(user, *, since, details: bool) -> list:
+    return _collect("calendar_entries", user, since, details)
 
 
 def seed_demo(personas: dict, stdout) -> None:

@@ -70,3 +70,8 @@ class CmsConfig(AppConfig):
         from cms.personal_data import sections
 
         return sections(user)
+
+    def calendar_entries(self, user, since, details):
+        from cms.calendar import calendar_entries
+
+        return calendar_entries(user, since=since, details=details)

@@ -1,29 +1,47 @@
-"""iCalendar files for events (RFC 5545), so people can put them in their phone's calendar."""
+"""Events in a person's one calendar (notifications.calendar), and on the event pages' "Add to my
+calendar" and the public list of events: every one takes its entries from here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
 
-from django.conf import settings
-from icalendar import Calendar, Event
+from django.utils.translation import gettext as _
+
+from cms.models import EventPage, EventRegistration, RegistrationStatus
+from notifications.calendar import Entry
 
 
-def calendar_for(events: Iterable, request) -> bytes:
-    cal = Calendar()
-    cal.add("prodid", f"-//{settings.SITE_NAME}//events//EN")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{settings.SITE_NAME} events")
-    host = request.get_host()
-    for page in events:
-        item = Event()
-        item.add("uid", f"event-{page.pk}@{host}")
-        item.add("summary", page.title)
-        item.add("dtstart", page.start)
-        item.add("dtend", page.end)
-        item.add("dtstamp", page.last_published_at or page.start)
-        item.add("location", "Online" if page.online else page.place)
-        if page.summary:
-            item.add("description", page.summary)
-        item.add("url", request.build_absolute_uri(page.url))
-        cal.add_component(item)
-    return cal.to_ical()
+def event_entry(page: EventPage, *, has_a_place: bool = False) -> Entry:
+    """``has_a_place``: the entry is for someone booked on it, so it says how to join online
+    (the page shows that only to people with a place)."""
+    lines = [page.summary] if page.summary else []
+    if has_a_place and page.online and page.online_details:
+        lines.append(_("How to join: %(details)s") % {"details": page.online_details})
+    return Entry(
+        uid=f"event-{page.pk}",
+        start=page.start,
+        end=page.end,
+        title=page.title,
+        location=_("Online") if page.online else page.place,
+        # Wagtail gives a full address when several sites are set up; the entry wants the path.
+        path=urlsplit(page.url or "").path,
+        description="\n\n".join(lines),
+    )
+
+
+def calendar_entries(user, *, since: datetime, details: bool) -> list[Entry]:
+    """Published events the person has a place at (1 query). A place given up, or an event taken
+    off the site, leaves the calendar when the phone next looks."""
+    registrations = (
+        EventRegistration.objects.filter(
+            user=user,
+            status=RegistrationStatus.REGISTERED,
+            event__live=True,
+            event__start__gte=since,
+        )
+        .select_related("event")
+        .order_by("event__start", "event_id")
+    )
+    return [event_entry(row.event, has_a_place=True) for row in registrations]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as django_sitemap
@@ -23,6 +24,7 @@ from cms.permissions import (
     access_event_attendees,
     access_event_for_registration,
 )
+from notifications.calendar import ics_response
 
 
 @login_not_required
@@ -131,18 +133,23 @@ def _csv_safe(value: str) -> str:
 @login_not_required
 @require_GET
 def event_ics(request, page_id: int):
+    """One event as an ``.ics`` file ("Add to my calendar"), the same entry as the person's feed."""
     event = access_event(request.user, page_id)
-    return _ics_response(calendar.calendar_for([event], request), f"event-{event.pk}.ics")
+    has_a_place = (
+        request.user.is_authenticated
+        and event.registrations.filter(
+            user=request.user, status=RegistrationStatus.REGISTERED
+        ).exists()
+    )
+    entry = calendar.event_entry(event, has_a_place=has_a_place)
+    return ics_response([entry], filename=f"event-{event.pk}.ics")
 
 
 @login_not_required
 @require_GET
 def events_ics(request):
+    """Every public event to come, for anyone's calendar (not a person's own: no places)."""
     events = EventPage.objects.live().public().upcoming()[:200]
-    return _ics_response(calendar.calendar_for(events, request), "alongside-events.ics")
-
-
-def _ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    entries = [calendar.event_entry(event) for event in events]
+    name = _("%(site)s events") % {"site": settings.SITE_NAME}
+    return ics_response(entries, filename="alongside-events.ics", name=name)

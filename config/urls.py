@@ -12,6 +12,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from cms import views as cms_views
+from notifications import views as notification_views
 
 # Every log-in goes through allauth's rate-limited, two-factor aware flow.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -28,6 +29,19 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("me/notifications/", include("notifications.urls")),
+    path("me/calendar/", include("notifications.calendar_urls")),
+    # The addresses phones subscribed to before there was one calendar (mentoring's meetings and
+    # volunteering's shifts): they serve the person's one calendar until they make a new address.
+    path(
+        "mentoring/calendar/<str:token>.ics",
+        notification_views.calendar_feed,
+        name="earlier_meetings_feed",
+    ),
+    path(
+        "volunteering/calendar/<str:token>/shifts.ics",
+        notification_views.calendar_feed,
+        name="earlier_shifts_feed",
+    ),
     path("me/", include("accounts.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("volunteering/", include("volunteering.urls")),

@@ -89,3 +89,8 @@ class MentoringConfig(AppConfig):
         from mentoring.personal_data import sections
 
         return sections(user)
+
+    def calendar_entries(self, user, since, details):
+        from mentoring.calendar import calendar_entries
+
+        return calendar_entries(user, since=since, details=details)

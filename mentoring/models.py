@@ -381,18 +381,8 @@ class MenteeSettings(models.Model):
 
 
 def new_feed_token() -> str:
+    """Kept for migration 0001, which names it (the feed itself is notifications.CalendarFeed)."""
     return secrets.token_urlsafe(32)
-
-
-class CalendarFeed(models.Model):
-    """A personal calendar address. The token is its only key: it can be replaced or turned off."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentoring_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"Calendar of {self.user}"
 
 
 from mentoring.outcomes.models import *  # noqa: E402, F403 - outcomes models, one app

@@ -32,7 +32,6 @@ from mentoring.choices import (
     SharedItem,
 )
 from mentoring.models import (
-    CalendarFeed,
     CheckIn,
     DoNotMatch,
     Goal,
@@ -46,7 +45,6 @@ from mentoring.models import (
     NeverAgain,
     Referral,
     RiskNote,
-    new_feed_token,
 )
 from mentoring.permissions import MENTOR_WORKING, is_coordinator
 from notifications import notify
@@ -759,31 +757,3 @@ def set_weekly_target(*, mentee: User, by: User, hours: int | None) -> MenteeSet
     row.weekly_hours_target = hours
     row.save(update_fields=["weekly_hours_target", "updated_at"])
     return row
-
-
-# --- Calendar feed ------------------------------------------------------------------------------
-
-
-def can_have_feed(user: User) -> bool:
-    return user.has_role(Role.MENTEE, Role.PEER_MENTOR)
-
-
-@transaction.atomic
-def turn_on_feed(*, user: User) -> CalendarFeed:
-    """Give the person a calendar address, or a new one (the old one stops working)."""
-    if not can_have_feed(user):
-        raise PermissionDenied
-    feed, created = CalendarFeed.objects.get_or_create(user=user)
-    if not created:
-        feed.token = new_feed_token()
-        feed.created_at = timezone.now()
-        feed.save(update_fields=["token", "created_at"])
-    audit.record(actor=user, action="calendar_feed.on", target=feed, subject=user)
-    return feed
-
-
-@transaction.atomic
-def turn_off_feed(*, user: User) -> None:
-    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
-    if deleted:
-        audit.record(actor=user, action="calendar_feed.off", target=user, subject=user)

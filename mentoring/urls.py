@@ -21,6 +21,7 @@ urlpatterns = [
     path("matches/<id:pk>/end/", views.match_end, name="match_end"),
     path("matches/<id:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<id:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<id:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("meetings/<id:pk>/move/", views.meeting_move, name="meeting_move"),
     path("meetings/<id:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<id:pk>/status/", views.meeting_status, name="meeting_status"),
@@ -34,8 +35,6 @@ urlpatterns = [
     path("what-my-mentor-sees/", views.sharing, name="sharing"),
     path("my-journey/", views.my_journey, name="journey"),
     path("my-people/", views.my_people, name="people"),
-    path("calendar/", views.calendar_settings, name="calendar"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("", include("mentoring.outcomes.urls")),
     path("partners/", include("mentoring.partners.urls")),
 ]

@@ -8,27 +8,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import audit, inputs
 from accounts.forms import show_service_errors
-from accounts.links import public_url, webcal_url
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, matching, selectors, services
 from mentoring.choices import MatchStatus, MeetingStatus, SharedItem
 from mentoring.models import (
-    CalendarFeed,
     GoalStep,
-    Meeting,
     MeetingNote,
     MenteeSettings,
     Referral,
@@ -43,6 +38,7 @@ from mentoring.permissions import (
     is_coordinator,
     require_coordinator,
 )
+from notifications.calendar import ics_response, wants_details
 
 
 def _posted(request):
@@ -655,56 +651,14 @@ def my_people(request):
     return render(request, "mentoring/people.html", {"people": journey.my_people(request.user)})
 
 
-# --- Calendar feed ------------------------------------------------------------------------------
+# --- Add to my calendar -------------------------------------------------------------------------
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def calendar_settings(request):
-    if not services.can_have_feed(request.user):
-        raise Http404
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    if request.method == "POST":
-        if request.POST.get("action") == "off":
-            services.turn_off_feed(user=request.user)
-            messages.success(request, _("Your calendar address is turned off."))
-        else:
-            services.turn_on_feed(user=request.user)
-            if feed is None:
-                messages.success(request, _("Your calendar address is ready."))
-            else:
-                messages.success(
-                    request,
-                    _("Your new calendar address is ready. The old one has stopped working."),
-                )
-        return redirect("mentoring:calendar")
-    path = reverse("mentoring:calendar_feed", args=[feed.token]) if feed else ""
-    return render(
-        request,
-        "mentoring/calendar.html",
-        {
-            "feed": feed,
-            "url": public_url(path) if feed else "",
-            "webcal": webcal_url(path) if feed else "",
-        },
+@require_GET
+def meeting_ics(request, pk: int):
+    """One meeting as an ``.ics`` file, for "Add to my calendar" (the same entry as the feed)."""
+    meeting = access_meeting(request.user, pk)
+    entry = calendar.meeting_entry(
+        meeting, viewer=request.user, details=wants_details(request.user)
     )
-
-
-@login_not_required
-@never_cache
-def calendar_feed(request, token: str):
-    """The personal iCal feed. The secret address is the only key; a wrong one gives 404."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
-        raise Http404
-    meetings = (
-        Meeting.objects.for_person(feed.user)
-        .filter(match__status__in=[MatchStatus.ACTIVE, MatchStatus.PAUSED])
-        .exclude(status=MeetingStatus.CANCELLED)
-        .select_related("match__mentor", "match__mentee")
-        .order_by("starts_at", "id")
-    )
-    body = calendar.feed_for(feed.user, meetings, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="alongside.ics"'
-    return response
+    return ics_response([entry], filename=f"meeting-{meeting.pk}.ics")

@@ -23,3 +23,8 @@ class NotificationsConfig(AppConfig):
         from notifications.demo import seed_demo
 
         seed_demo(personas, stdout)
+
+    def personal_data(self, user):
+        from notifications.personal_data import sections
+
+        return sections(user)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -184,3 +185,29 @@ class InboundText(models.Model):
 
     def __str__(self) -> str:
         return f"Text from #{self.sender_id} at {self.received_at:%Y-%m-%d %H:%M}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address (their meetings, shifts and events, for their phone).
+
+    The token is its only key. Making a new address replaces the token, and the old address stops.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # Before there was one calendar, mentoring and volunteering each gave out an address; a person
+    # who had both keeps the second one working (it serves this one feed) until they make a new
+    # address, so no phone stops updating on the day the two were merged.
+    earlier_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    personal_data_export = False  # a secret, not something to hand out in a file
+
+    def __str__(self) -> str:
+        return f"Calendar of #{self.user_id}"

@@ -20,11 +20,13 @@ from accounts.models import User
 from notifications import kinds as kinds_registry
 from notifications.kinds import CHANNELS, EMAIL, SMS
 from notifications.models import (
+    CalendarFeed,
     Delivery,
     DeliveryStatus,
     Notification,
     Preferences,
     PushSubscription,
+    new_calendar_token,
 )
 from notifications.phones import e164, uk_mobile
 from notifications.push import push_enabled
@@ -420,3 +422,36 @@ def take_a_break(*, user: User, until) -> Preferences:
     user._notice_preferences = prefs
     audit.record(actor=user, action="notifications.break", subject=user)
     return prefs
+
+
+# --- The one calendar ---------------------------------------------------------------------------
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+@transaction.atomic
+def new_calendar_address(*, user: User) -> CalendarFeed:
+    """Give the person their private calendar address, or a new one in place of the one they have
+    (then every earlier address stops working at once)."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(user=user)
+        audit.record(actor=user, action="calendar.address_made", target=feed, subject=user)
+        return feed
+    feed.token = new_calendar_token()
+    feed.earlier_token = None
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "earlier_token", "created_at"])
+    audit.record(actor=user, action="calendar.address_replaced", target=feed, subject=user)
+    return feed
+
+
+@transaction.atomic
+def turn_off_calendar(*, user: User) -> bool:
+    """The person's calendar address stops working; True when there was one."""
+    deleted, _rows = CalendarFeed.objects.filter(user=user).delete()
+    if deleted:
+        audit.record(actor=user, action="calendar.off", subject=user)
+    return bool(deleted)

@@ -6,19 +6,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.links import public_url, webcal_url
+from notifications import calendar, selectors, services
 from notifications import kinds as kinds_registry
-from notifications import selectors, services
 from notifications.delivery import record_status
 from notifications.forms import PhoneCodeForm, PhoneForm, PreferencesForm
 from notifications.inbound import receive_text
+from notifications.models import CalendarFeed
 from notifications.permissions import access_notification
 from notifications.phones import national
 from notifications.push import push_enabled
@@ -230,3 +234,56 @@ def sms_inbound(request):
         provider_ref=request.POST.get("MessageSid", ""),
     )
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+# --- The one calendar ---------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    """The person's private calendar address: make it, replace it, turn it off."""
+    user = request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "off":
+            if services.turn_off_calendar(user=user):
+                messages.success(request, _("Your calendar address is turned off."))
+        else:
+            had_one = services.calendar_feed_of(user) is not None
+            services.new_calendar_address(user=user)
+            if had_one:
+                messages.success(
+                    request,
+                    _("Your new calendar address is ready. The old one has stopped working."),
+                )
+            else:
+                messages.success(request, _("Your calendar address is ready."))
+        return redirect("calendar:settings")
+    feed = services.calendar_feed_of(user)
+    path = reverse("calendar:feed", args=[feed.token]) if feed else ""
+    return render(
+        request,
+        "notifications/calendar.html",
+        {
+            "feed": feed,
+            "url": public_url(path) if feed else "",
+            "webcal": webcal_url(path) if feed else "",
+            "details": calendar.wants_details(user),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request, token: str):
+    """The person's calendar, for their phone to subscribe to. The secret address is the only
+    key: a wrong, replaced or turned-off one gives 404, as does a switched-off account."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(Q(token=token) | Q(earlier_token=token))
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    return calendar.ics_response(calendar.entries_for(feed.user), filename="alongside.ics")

@@ -44,3 +44,8 @@ class VolunteeringConfig(AppConfig):
         from volunteering.personal_data import sections
 
         return sections(user)
+
+    def calendar_entries(self, user, since, details):
+        from volunteering.calendar import calendar_entries
+
+        return calendar_entries(user, since=since, details=details)

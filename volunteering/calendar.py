@@ -1,39 +1,38 @@
-"""A person's shifts as an iCalendar feed their phone's calendar subscribes to."""
+"""Shifts in a person's one calendar (notifications.calendar): the feed and the single-shift
+download both take their entries from here. A shift says its role, time and place, as the rota does.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
-from django.conf import settings
-from django.utils import timezone
-from icalendar import Calendar, Event
+from django.urls import reverse
 
-from accounts.models import User
-from volunteering.models import ShiftSignup, SignupStatus
+from notifications.calendar import Entry
+from volunteering.models import Shift, ShiftSignup, SignupStatus
 
 
-def shifts_calendar(user: User) -> bytes:
-    """Shifts the person has a place on, from 30 days ago onwards (1 query)."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//Alongside//Volunteer shifts//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Alongside shifts")
-    signups = ShiftSignup.objects.filter(
-        volunteer=user,
-        status=SignupStatus.SIGNED_UP,
-        shift__starts_at__gte=timezone.now() - timedelta(days=30),
-    ).select_related("shift__role")
-    host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "alongside"
-    for signup in signups:
-        shift = signup.shift
-        event = Event()
-        event.add("uid", f"shift-{shift.pk}@{host}")
-        event.add("summary", shift.role.title)
-        event.add("dtstart", shift.starts_at)
-        event.add("dtend", shift.ends_at)
-        event.add("dtstamp", timezone.now())
-        event.add("location", shift.place)
-        if shift.notes:
-            event.add("description", shift.notes)
-        calendar.add_component(event)
-    return calendar.to_ical()
+def shift_entry(shift: Shift) -> Entry:
+    """Call with ``role`` selected."""
+    return Entry(
+        uid=f"shift-{shift.pk}",
+        start=shift.starts_at,
+        end=shift.ends_at,
+        title=shift.role.title,
+        location=shift.place,
+        path=reverse("volunteering:shift", args=[shift.pk]),
+        description=shift.notes,
+    )
+
+
+def calendar_entries(user, *, since: datetime, details: bool) -> list[Entry]:
+    """Shifts the person has a place on (1 query). A cancelled shift is deleted, and a place given
+    up is no longer the person's: both simply leave the calendar when the phone next looks."""
+    signups = (
+        ShiftSignup.objects.filter(
+            volunteer=user, status=SignupStatus.SIGNED_UP, shift__starts_at__gte=since
+        )
+        .select_related("shift__role")
+        .order_by("shift__starts_at", "shift_id")
+    )
+    return [shift_entry(signup.shift) for signup in signups]

@@ -511,18 +511,3 @@ class HoursEntry(models.Model):
     def hours_label(self) -> str:
         hours, minutes = divmod(self.minutes, 60)
         return f"{hours}h {minutes:02d}m" if minutes else f"{hours}h"
-
-
-class CalendarFeed(models.Model):
-    """A secret address for a person's shifts in their phone's calendar. Deleting it revokes it."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_calendar"
-    )
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    personal_data_export = False  # a secret, not something to hand out in a file
-
-    def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"

@@ -27,7 +27,6 @@ from accounts.services import grant_role
 from notifications import notify
 from volunteering.clearance import Clearance, clearance, clearances, plain_date  # noqa: F401 - the contract
 from volunteering.models import (
-    CalendarFeed,
     DBSCheck,
     HoursEntry,
     HoursStatus,
@@ -689,28 +688,6 @@ def decide_hours(*, entry_ids: Iterable[int], approve: bool, by: User) -> int:
             },
         )
     return len(entries)
-
-
-# --- Calendar feed -------------------------------------------------------------------------------
-
-
-def calendar_feed_of(user: User) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first()
-
-
-@transaction.atomic
-def new_calendar_feed(*, user: User) -> CalendarFeed:
-    """A fresh secret address; any older one stops working."""
-    CalendarFeed.objects.filter(user=user).delete()
-    feed = CalendarFeed.objects.create(user=user)
-    audit.record(actor=user, action="volunteering.calendar_feed_created", target=feed, subject=user)
-    return feed
-
-
-@transaction.atomic
-def revoke_calendar_feed(*, user: User) -> None:
-    CalendarFeed.objects.filter(user=user).delete()
-    audit.record(actor=user, action="volunteering.calendar_feed_revoked", subject=user)
 
 
 # --- Reminders (run by the daily sweep) ----------------------------------------------------------

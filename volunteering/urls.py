@@ -12,12 +12,11 @@ urlpatterns = [
     path("training/<id:pk>/certificate/", views.certificate, name="certificate"),
     path("shifts/", views.shifts, name="shifts"),
     path("shifts/<id:pk>/", views.shift_detail, name="shift"),
+    path("shifts/<id:pk>/shift.ics", views.shift_ics, name="shift_ics"),
     path("shifts/<id:pk>/sign-up/", views.shift_sign_up, name="shift_sign_up"),
     path("shifts/<id:pk>/withdraw/", views.shift_withdraw, name="shift_withdraw"),
     path("hours/", views.my_hours, name="my_hours"),
     path("record/", views.my_record, name="my_record"),
-    path("calendar/", views.calendar_settings, name="calendar"),
-    path("calendar/<str:token>/shifts.ics", views.calendar_feed, name="calendar_feed"),
     # Coordinators
     path("pipeline/", views.pipeline, name="pipeline"),
     path("people/<id:user_pk>/", views.volunteer_file, name="volunteer"),

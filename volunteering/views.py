@@ -6,7 +6,6 @@ import csv
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import audit, inputs
 from accounts.forms import show_service_errors
-from accounts.links import public_url, webcal_url
 from accounts.roles import Role
+from notifications.calendar import ics_response
 from volunteering import selectors, services
-from volunteering.calendar import shifts_calendar
+from volunteering.calendar import shift_entry
 from volunteering.forms import (
     ApplyForm,
     DBSCheckForm,
@@ -38,7 +37,6 @@ from volunteering.forms import (
     TrainingForm,
 )
 from volunteering.models import (
-    CalendarFeed,
     DBSCheck,
     HoursEntry,
     Onboarding,
@@ -197,6 +195,12 @@ def shift_detail(request, pk: int):
     )
 
 
+@require_GET
+def shift_ics(request, pk: int):
+    """One shift as an ``.ics`` file, for "Add to my calendar" (the same entry as the feed)."""
+    return ics_response([shift_entry(access_shift(request.user, pk))], filename=f"shift-{pk}.ics")
+
+
 @require_POST
 def shift_sign_up(request, pk: int):
     shift = access_shift(request.user, pk)
@@ -287,44 +291,6 @@ def my_record(request):
         "volunteering/my_record.html",
         {"record": selectors.printable_record(request.user), "today": timezone.localdate()},
     )
-
-
-@require_http_methods(["GET", "POST"])
-def calendar_settings(request):
-    _require_volunteer(request.user)
-    if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.revoke_calendar_feed(user=request.user)
-            messages.success(request, _("The calendar address is switched off."))
-        else:
-            services.new_calendar_feed(user=request.user)
-            messages.success(request, _("Here is your new calendar address."))
-        return redirect("volunteering:calendar")
-    feed = services.calendar_feed_of(request.user)
-    path = reverse("volunteering:calendar_feed", args=[feed.token]) if feed else ""
-    return render(
-        request,
-        "volunteering/calendar.html",
-        {
-            "feed": feed,
-            "feed_url": public_url(path) if feed else "",
-            "webcal": webcal_url(path) if feed else "",
-        },
-    )
-
-
-@login_not_required
-@never_cache
-@require_GET
-def calendar_feed(request, token: str):
-    """The person's shifts as iCalendar. The secret address is the only key; revoking ends it."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    if not feed.user.is_active:
-        raise Http404
-    body = shifts_calendar(feed.user)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="alongside-shifts.ics"'
-    return response
 
 
 # --- Coordinators --------------------------------------------------------------------------------

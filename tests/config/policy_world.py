@@ -52,12 +52,10 @@ def build_world(settings) -> World:
 def _find_objects(world: World) -> None:
     from chat.models import Membership, Message, Room
     from cms.models import EventPage
-    from mentoring.models import CalendarFeed as MentoringFeed
     from mentoring.models import Goal, GoalStep, Match, Meeting, Referral
-    from notifications.models import Notification
+    from notifications.models import CalendarFeed, Notification
     from safeguarding.models import Concern
     from stories.models import StoryPage
-    from volunteering.models import CalendarFeed as VolunteeringFeed
     from volunteering.models import DBSCheck, Reference, Shift, TrainingCompletion
 
     jay, sam = world.people[Role.MENTEE], world.people[Role.PEER_MENTOR]
@@ -91,8 +89,7 @@ def _find_objects(world: World) -> None:
         o["training"].certificate.save("certificate.txt", ContentFile(b"certificate"), save=False)
         o["training"].certificate_type = "text/plain"
         o["training"].save()
-    o["mentoring_feed"] = MentoringFeed.objects.get_or_create(user=jay)[0]
-    o["volunteering_feed"] = VolunteeringFeed.objects.get_or_create(user=priya)[0]
+    o["calendar_feed"] = CalendarFeed.objects.get_or_create(user=jay)[0]
     o["review"] = _story_review(jay, world.people[Role.INVOLVEMENT_LEAD])
     _more_objects(world)
     memberships = Membership.objects.filter(room=o["room"])
@@ -226,8 +223,9 @@ _VALUES = {
     ("volunteering:new_risk_assessment", "dbs_pk"): lambda w: w["dbs"].pk,
     ("volunteering:risk_assessment", "pk"): lambda w: w["risk_assessment"].pk,
     ("volunteering:*", "pk"): lambda w: w["shift"].pk,
-    ("volunteering:*", "token"): lambda w: w["volunteering_feed"].token,
-    ("mentoring:*", "token"): lambda w: w["mentoring_feed"].token,
+    ("calendar:feed", "token"): lambda w: w["calendar_feed"].token,
+    ("earlier_meetings_feed", "token"): lambda w: w["calendar_feed"].token,
+    ("earlier_shifts_feed", "token"): lambda w: w["calendar_feed"].token,
     ("mentoring:referral", "pk"): lambda w: w["referral"].pk,
     ("mentoring:referral_risk", "pk"): lambda w: w["referral"].pk,
     ("mentoring:suggestions", "pk"): lambda w: w["referral"].pk,
@@ -239,6 +237,7 @@ _VALUES = {
     ("mentoring:meeting_status", "pk"): lambda w: w["meeting"].pk,
     ("mentoring:meeting_notes", "pk"): lambda w: w["meeting"].pk,
     ("mentoring:meeting_concern", "pk"): lambda w: w["meeting"].pk,
+    ("mentoring:meeting_ics", "pk"): lambda w: w["meeting"].pk,
     ("mentoring:*", "pk"): lambda w: w["match"].pk,
     ("chat:*", "user_id"): lambda w: w.people[Role.MENTEE].pk,
     ("chat:*", "pk"): lambda w: w["room"].pk,

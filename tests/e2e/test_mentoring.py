@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
-from mentoring.models import CalendarFeed, Match
+from mentoring.models import Match
+from notifications.models import CalendarFeed
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor
 
@@ -82,15 +83,26 @@ def test_referral_to_meeting_on_a_phone(page, login, assert_accessible, live_ser
     card = page.get_by_role("region", name="My mentoring")
     assert card.get_by_text("18:30").is_visible()
     assert_accessible(page)
-    page.goto("/mentoring/calendar/")
+    # From the meeting page, "Add to my calendar" gives this one meeting as an .ics file.
+    card.get_by_role("link", name=re.compile("18:30")).first.click()
+    page.wait_for_url(re.compile(r"/meetings/\d+/$"))
+    ics = page.get_by_role("link", name="Add to my calendar").get_attribute("href")
+    one = page.context.request.get(live_server.url + ics)
+    assert one.ok and one.headers["content-type"].startswith("text/calendar")
+    assert f"SUMMARY:Meeting with {sam.display_name}" in one.text()
+    # And the whole calendar, by a private address the phone subscribes to.
+    page.get_by_role("link", name="Or have all of them in your phone's calendar").click()
+    page.wait_for_url("**/me/calendar/")
     page.get_by_role("button", name="Make my calendar address").click()
     page.wait_for_load_state()
     assert_accessible(page)
     feed_url = page.get_by_label("Your calendar address").input_value()
     token = CalendarFeed.objects.get(user=mentee).token
-    assert feed_url.endswith(f"/mentoring/calendar/{token}.ics")
+    assert feed_url.endswith(f"/me/calendar/{token}.ics")
+    webcal = page.get_by_role("link", name="Add to my phone's calendar").get_attribute("href")
+    assert webcal == "webcal://" + feed_url.split("://", 1)[1]
     # The address is built from SITE_URL (the public address); fetch it from the test server.
-    path = feed_url[feed_url.index("/mentoring/calendar/") :]
+    path = feed_url[feed_url.index("/me/calendar/") :]
     response = page.context.request.get(live_server.url + path)
     assert response.ok
     body = response.text()

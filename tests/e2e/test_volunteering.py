@@ -91,7 +91,7 @@ def test_volunteer_pages_on_a_phone(page, login, assert_accessible, volunteer):
         "/volunteering/",
         "/volunteering/training/",
         "/volunteering/record/",
-        "/volunteering/calendar/",
+        "/me/calendar/",
     ):
         page.goto(url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()

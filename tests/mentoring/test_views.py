@@ -11,7 +11,6 @@ from accounts.roles import Role
 from accounts.services import profile_for
 from mentoring.choices import ContactPreference, MatchStatus, MeetingStatus, SharedItem
 from mentoring.models import (
-    CalendarFeed,
     Goal,
     GoalStep,
     Match,
@@ -101,7 +100,6 @@ PAGES = [
     ("sharing", lambda w: [], ["mentee"], ["mentor", "outsider"]),
     ("journey", lambda w: [], ["mentee"], ["mentor", "outsider"]),
     ("people", lambda w: [], ["mentee"], ["mentor", "outsider"]),
-    ("calendar", lambda w: [], ["mentee", "mentor"], ["outsider", "coordinator"]),
     ("home", lambda w: [], ["mentee", "mentor", "coordinator", "outsider"], []),
     ("refer_self", lambda w: [], ["outsider", "mentee"], []),
 ]
@@ -350,7 +348,7 @@ def test_meeting_in_the_past_is_refused_with_a_message(client_of, match, mentor)
     assert not Meeting.objects.exists()
 
 
-# --- Goals, check-ins, calendar -----------------------------------------------------------------
+# --- Goals and check-ins (the calendar: tests/notifications/test_calendar.py) ---------------
 
 
 def test_goals_steps_and_check_ins(client_of, mentee, other_mentee):
@@ -371,22 +369,6 @@ def test_goals_steps_and_check_ins(client_of, mentee, other_mentee):
     client.post(reverse("mentoring:check_in"), {"feeling": "4", "line": "Better", "hours": "12"})
     page = client.get(reverse("mentoring:goals")).content.decode()
     assert "16 hours a week" in page and "12.0 hours" in page
-
-
-def test_calendar_feed_secret_revocable_and_personal(client, client_of, mentee, meeting):
-    client_of(mentee).post(reverse("mentoring:calendar"), {"action": "new"})
-    token = CalendarFeed.objects.get(user=mentee).token
-    url = reverse("mentoring:calendar_feed", args=[token])
-    response = client.get(url)  # no log-in: the secret address is the key
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/calendar")
-    body = response.content.decode()
-    assert "BEGIN:VEVENT" in body and "Meeting with Sam Mentor" in body
-    client_of(mentee).post(reverse("mentoring:calendar"), {"action": "new"})
-    assert client.get(url).status_code == 404  # the old address stops working
-    client_of(mentee).post(reverse("mentoring:calendar"), {"action": "off"})
-    assert not CalendarFeed.objects.exists()
-    assert client.get(reverse("mentoring:calendar_feed", args=["guess"])).status_code == 404
 
 
 def test_journey_and_my_people(client_of, world):
@@ -480,24 +462,6 @@ def test_a_mentor_who_says_not_this_time_is_thanked_on_mentoring(
     )
     assert response.status_code == 200
     assert "Thank you for saying" in response.content.decode()
-
-
-def test_calendar_page_gives_a_subscribe_link_from_site_url_and_says_old_stops_only_on_renewal(
-    client_of, mentee, settings
-):
-    settings.SITE_URL = "https://alongside.example.org"
-    client = client_of(mentee)
-    first = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
-    page = first.content.decode()
-    assert "Your calendar address is ready." in page
-    assert "stopped working" not in page
-    token = CalendarFeed.objects.get(user=mentee).token
-    path = reverse("mentoring:calendar_feed", args=[token])
-    assert f'href="webcal://alongside.example.org{path}"' in page
-    assert f'value="https://alongside.example.org{path}"' in page
-    assert "http://" not in page.split("<main", 1)[1]
-    again = client.post(reverse("mentoring:calendar"), {"action": "new"}, follow=True)
-    assert "The old one has stopped working." in again.content.decode()
 
 
 def test_my_people_promises_only_what_is_there(

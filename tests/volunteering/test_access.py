@@ -12,7 +12,7 @@ from tests.volunteering.factories import RiskAssessmentFactory
 pytestmark = pytest.mark.django_db
 
 # name, url builder (fixtures -> url), fixtures, method, right person, wrong people
-VOLUNTEER_PAGES = ["home", "my_training", "shifts", "my_hours", "my_record", "calendar"]
+VOLUNTEER_PAGES = ["home", "my_training", "shifts", "my_hours", "my_record"]
 COORDINATOR_PAGES = ["pipeline", "rota", "new_shift", "approvals", "reports", "reports_csv"]
 
 
@@ -177,7 +177,7 @@ def test_volunteer_never_sees_dbs_details_of_others(client_of, event_helper, dis
     )
 
 
-@pytest.mark.parametrize("name", ["my_hours", "my_training", "calendar"])
+@pytest.mark.parametrize("name", ["my_hours", "my_training"])
 def test_volunteer_forms_refuse_people_without_the_role(client, client_of, outsider, name):
     url = reverse(f"volunteering:{name}")
     assert _login_redirect(client.post(url, {}))
@@ -192,10 +192,9 @@ def test_a_reference_of_another_person_is_404(client_of, coordinator, applicant,
     assert client_of(coordinator).post(url, {}).status_code == 404
 
 
-def test_calendar_feed_is_public_by_token_only(client, client_of, event_helper):
-    from volunteering.services import new_calendar_feed
-
-    feed = new_calendar_feed(user=event_helper)
-    url = reverse("volunteering:calendar_feed", args=[feed.token])
-    assert client.get(url).status_code == 200
-    assert client.get(reverse("volunteering:calendar_feed", args=["nope"])).status_code == 404
+def test_a_shift_ics_is_for_volunteers_only(client, client_of, outsider, event_helper, shift):
+    url = reverse("volunteering:shift_ics", args=[shift.pk])
+    assert _login_redirect(client.get(url))
+    assert client_of(outsider).get(url).status_code == 404
+    response = client_of(event_helper).get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")

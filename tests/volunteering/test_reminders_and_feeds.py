@@ -1,18 +1,15 @@
 """The daily sweep: shift reminders the day before, expiry reminders 60/30/7 days ahead, once each.
-The personal calendar feed."""
+(Shifts in the person's calendar: tests/notifications/test_calendar.py.)"""
 
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar
 
 from accounts.hooks import run_daily
 from notifications.models import Notification
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, TrainingCompletionFactory
-from volunteering import services
 from volunteering.models import ShiftSignup, SignupStatus
 
 pytestmark = pytest.mark.django_db
@@ -100,48 +97,3 @@ def test_training_expiry_reminder_names_the_course(
     (notice,) = Notification.objects.filter(kind="volunteering.expiry_warning")
     assert done.course.title in notice.title
     assert notice.key == f"training:{done.pk}:7"
-
-
-def test_calendar_feed_lists_my_shifts(client, event_helper, shift):
-    services.sign_up(shift=shift, volunteer=event_helper)
-    feed = services.new_calendar_feed(user=event_helper)
-
-    response = client.get(reverse("volunteering:calendar_feed", args=[feed.token]))
-
-    calendar = Calendar.from_ical(response.content)
-    events = calendar.walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == ["Event helper"]
-    assert str(events[0]["location"]) == shift.place
-    assert response["Content-Type"].startswith("text/calendar")
-
-
-def test_a_new_address_revokes_the_old_one(client, event_helper):
-    old = services.new_calendar_feed(user=event_helper)
-    new = services.new_calendar_feed(user=event_helper)
-
-    assert client.get(reverse("volunteering:calendar_feed", args=[old.token])).status_code == 404
-    assert client.get(reverse("volunteering:calendar_feed", args=[new.token])).status_code == 200
-
-    services.revoke_calendar_feed(user=event_helper)
-    assert client.get(reverse("volunteering:calendar_feed", args=[new.token])).status_code == 404
-
-
-def test_calendar_page_makes_and_revokes(client_of, event_helper):
-    client = client_of(event_helper)
-    client.post(reverse("volunteering:calendar"), {"action": "new"})
-    page = client.get(reverse("volunteering:calendar")).content.decode()
-    token = event_helper.shift_calendar.token
-    assert token in page
-
-    client.post(reverse("volunteering:calendar"), {"action": "revoke"})
-    assert token not in client.get(reverse("volunteering:calendar")).content.decode()
-
-
-def test_shift_calendar_page_gives_a_webcal_link_from_site_url(client_of, event_helper, settings):
-    settings.SITE_URL = "https://alongside.example.org"
-    client = client_of(event_helper)
-    page = client.post(
-        reverse("volunteering:calendar"), {"action": "new"}, follow=True
-    ).content.decode()
-    assert 'href="webcal://alongside.example.org/volunteering/' in page
-    assert 'value="https://alongside.example.org/volunteering/' in page
