@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import show_service_errors
 from chat import crisis, crisis_forms
-from chat.models import CheckInReply, CheckInWording, OnCallShift
+from chat.models import CheckInReply, CheckInWording, MemberRole, Membership, OnCallShift
 from chat.services import crisis as services
 
 
@@ -22,7 +22,12 @@ def items(request: HttpRequest) -> HttpResponse:
     found = crisis.open_items_for(request.user)
     if not found and not request.user.has_role(*services.CRISIS_ROLES):
         raise Http404
-    return render(request, "chat/crisis_items.html", {"items": found})
+    return render(
+        request,
+        "chat/crisis_items.html",
+        # Only people who keep the rota are shown its pages (a safeguarding lead is not).
+        {"items": found, "can_manage_rota": services.can_manage_rota(request.user)},
+    )
 
 
 @require_GET
@@ -39,6 +44,10 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "handled_form": crisis_forms.HandledForm(),
             "support_lines": settings.CRISIS_SUPPORT_LINES,
             "escalate_minutes": settings.CHAT_CRISIS_ESCALATE_MINUTES,
+            # The room's moderation page is for its own moderators only.
+            "moderates_room": Membership.objects.filter(
+                room_id=found.room_id, user=request.user, role=MemberRole.MODERATOR
+            ).exists(),
         },
     )
 

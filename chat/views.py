@@ -59,6 +59,8 @@ def rooms(request: HttpRequest) -> HttpResponse:
             "memberships": selectors.memberships_with_unread(request.user),
             "joinable": selectors.open_groups_to_join(request.user),
             "can_create": can_manage_rooms(request.user),
+            # Moderators and admins keep the word lists; an admin moderates no room of their own.
+            "can_manage_filters": can_manage_filters(request.user),
         },
     )
 
@@ -337,6 +339,9 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "room": room_obj,
             "crisis_items": crisis.open_items_for(request.user, room=room_obj),
+            # A room's own moderator may hold no moderator role: show only doors that open.
+            "can_manage_filters": can_manage_filters(request.user),
+            "can_manage_rota": crisis.can_manage_rota(request.user),
             "queue": queue,
             "members": [(m, sanctions.get(m.user_id, []), ladder[m.user_id]) for m in members],
             "log": log,

@@ -23,6 +23,10 @@ class MentoringConfig(AppConfig):
             items.append(NavItem(_("Referrals"), reverse("mentoring:referrals"), order=10))
         if user.has_role(Role.PEER_MENTOR):
             items.append(NavItem(_("My mentees"), reverse("mentoring:home"), order=10))
+            if not user.has_role(Role.MENTEE):  # a mentor's own recovery dates, too
+                items.append(
+                    NavItem(_("My milestones"), reverse("mentoring:outcomes:milestones"), 15)
+                )
         if user.has_role(Role.MENTEE):
             items += [
                 NavItem(_("My mentoring"), reverse("mentoring:home"), order=10),

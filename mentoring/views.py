@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +22,7 @@ from accounts.forms import show_service_errors
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, matching, selectors, services
-from mentoring.choices import MatchStatus, MeetingStatus, SharedItem
+from mentoring.choices import MatchStatus, MeetingStatus, ReferralStatus, SharedItem
 from mentoring.models import (
     GoalStep,
     MeetingNote,
@@ -111,8 +112,14 @@ def referral_new(request):
 
 def referral_list(request):
     require_coordinator(request.user)
+    # The ones that need the coordinator first: waiting, then proposed, then matched, then closed
+    # (by the status's name, "waiting" came last, below every matched one).
+    stage = Case(
+        *(When(status=value, then=Value(i)) for i, value in enumerate(ReferralStatus.values)),
+        default=Value(len(ReferralStatus.values)),
+    )
     referrals = Referral.objects.select_related("person", "referred_by").order_by(
-        "status", "created_at", "id"
+        stage, "created_at", "id"
     )
     return render(request, "mentoring/referral_list.html", {"referrals": referrals})
 

@@ -52,7 +52,7 @@ class SafeguardingConfig(AppConfig):
                     url=reverse("safeguarding:list"),
                 )
             )
-        if user.roles:
+        if user.roles and not user.has_role(Role.PARTNER):  # partners may not raise one here
             cards.append(
                 TodayCard(
                     title=_("Worried about someone?"),
