@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve as serve_media
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as account_views
 from cms import views as cms_views
+from config.media import public_media
 from notifications import views as notification_views
 
 # Every log-in goes through allauth's rate-limited, two-factor aware flow.
@@ -55,14 +55,9 @@ urlpatterns = [
     path("offline/", account_views.offline, name="offline"),
 ]
 
-if settings.DEBUG:
-    urlpatterns.append(
-        re_path(
-            r"^media/(?P<path>.*)$",
-            login_not_required(serve_media),
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+if not settings.MEDIA_BUCKET:
+    # Public images from this machine's disk, with DEBUG on or off (config/media.py).
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", public_media))
 
 # Wagtail's public pages: marked public here because the site denies by default.
 urlpatterns += [

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.storage import get_private_storage
+
 
 class DBSLevel(models.TextChoices):
     NONE = "none", _("No DBS (criminal record) check needed")
@@ -297,7 +299,9 @@ class TrainingCompletion(models.Model):
     course = models.ForeignKey(TrainingCourse, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField(_("completed on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    certificate = CertificateField(upload_to=certificate_path, blank=True)
+    certificate = CertificateField(
+        upload_to=certificate_path, blank=True, storage=get_private_storage
+    )
     certificate_type = models.CharField(max_length=40, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
     # Training a volunteer adds themselves counts once a coordinator has seen the proof.

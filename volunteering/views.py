@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts import audit, inputs
 from accounts.forms import show_service_errors
 from accounts.roles import Role
+from accounts.storage import signs_its_urls
 from notifications.calendar import ics_response
 from volunteering import selectors, services
 from volunteering.calendar import shift_entry
@@ -154,6 +155,12 @@ def certificate(request, pk: int):
             target=completion,
             subject=completion.user,
             what="training certificate",
+        )
+    if signs_its_urls(completion.certificate.storage):
+        # Object storage: a signed address that stops working within a minute.
+        storage, name = completion.certificate.storage, completion.certificate.name
+        return HttpResponseRedirect(
+            storage.url(name, parameters={"ResponseContentType": completion.certificate_type})
         )
     response = FileResponse(
         completion.certificate.open("rb"), content_type=completion.certificate_type

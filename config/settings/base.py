@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.storages import bucket_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -317,6 +318,32 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Two storages: "default" holds public files (story and event images, their renditions), served
+# at MEDIA_URL; "private" holds certificates and anything personal, never served by address:
+# only through a view that checks who is asking and audits the view (volunteering:certificate).
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+}
+# With MEDIA_BUCKET, both live in S3-compatible object storage (django-storages), so several
+# machines share them: public files under public/ (the bucket policy lets anyone read that
+# prefix; long cache headers), private files under private/, handed out only as signed
+# addresses that stop working after PRIVATE_URL_SECONDS.
+MEDIA_BUCKET = env_str("MEDIA_BUCKET")
+PRIVATE_URL_SECONDS = env_int("PRIVATE_URL_SECONDS", 60)
+if MEDIA_BUCKET:
+    STORAGES.update(
+        bucket_storages(
+            bucket=MEDIA_BUCKET,
+            endpoint_url=env_str("MEDIA_ENDPOINT_URL"),
+            region=env_str("MEDIA_REGION", "eu-west-2"),
+            access_key=env_str("MEDIA_ACCESS_KEY_ID"),
+            secret_key=env_str("MEDIA_SECRET_ACCESS_KEY"),
+            custom_domain=env_str("MEDIA_DOMAIN"),
+            private_url_seconds=PRIVATE_URL_SECONDS,
+        )
+    )
 
 # Uploads: limit sizes explicitly (Django's memory limit ignores files).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -445,6 +472,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.forms.ImageForm"  # type by content, pixel 
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = MAX_UPLOAD_BYTES
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Documents always pass through Wagtail's view, which checks a private collection's rules; a
+# redirect to the bucket would hand anyone the file.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILEMBEDS_FINDERS: list = []  # nothing embedded from third parties
 WAGTAILSEARCH_BACKENDS = {
     "default": {

@@ -28,6 +28,11 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+if STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
+    STORAGES["private"] = {
+        **STORAGES["private"],
+        "OPTIONS": {"location": str(MEDIA_ROOT.parent / ".test-private-media"), "base_url": None},
+    }
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # One persistent connection per thread would hold test databases open between tests.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
