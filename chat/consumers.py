@@ -10,13 +10,13 @@ import json
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
 from django.db import DatabaseError
 
-from accounts.roles import Role
 from accounts.services import session_group, socket_allowed
 from chat import services
 from chat.permissions import membership_in
@@ -36,6 +36,18 @@ RESUME_BATCH = 200
 # Ids are 64-bit in the database; a larger number is a malformed frame, not a database error.
 MAX_ID = 2**63 - 1
 
+# Who may send a frame type: (frame type, roles=, relation=) -> allowed, or None for a type the
+# table has no row for. The access-policy table's rows for this socket (config/policy.py
+# SOCKET_POLICY), given at routing; without them every frame is refused.
+FrameRule = Callable[..., bool | None]
+# The relations the table's cells name for a room socket.
+ROOM_MEMBER = "room_member"
+ROOM_MODERATOR = "room_moderator"
+
+
+def _refuse_every_frame(frame_type: str, **standing) -> bool:
+    return False
+
 
 def _db(fn):
     # thread_sensitive=False: each call may use any worker thread (and its own connection), so one
@@ -44,12 +56,11 @@ def _db(fn):
 
 
 def _connect_check(user, room_id: int):
-    if user.has_role(Role.PARTNER):  # partner workers never use chat, even if added to a room
-        return None
     membership = membership_in(user, room_id)
     if membership is None:
         return None
     return {
+        "roles": user.roles,
         "moderator": membership.is_moderator,
         "room": services.room_state(membership.room),
         "last_id": services.latest_visible_id(room_id),
@@ -94,8 +105,17 @@ def _peek_client_id(text_data: str) -> str | None:
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):
+    SOCKET = "chat.room"  # its rows in the access-policy table
+    # Every frame type a client may send, with its handler. Who may send each is the table's.
+    FRAME_TYPES = {"send": "_send_message", "resume": "_resume", "read": "_read", "ping": "_ping"}
     room_id: int
     user_id: int
+    frame_allowed: FrameRule = staticmethod(_refuse_every_frame)
+
+    def __init__(self, *args, frame_allowed: FrameRule | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if frame_allowed is not None:
+            self.frame_allowed = frame_allowed
 
     async def connect(self):
         user = self.scope.get("user")
@@ -113,8 +133,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             logger.warning("chat connect: database unavailable")
             await self.close(code=1011)
             return
-        if hello is None:
-            # Not a member, removed or banned: refused before joining any group.
+        if hello is not None:
+            self.roles = hello.pop("roles")
+            self.relation = ROOM_MODERATOR if hello["moderator"] else ROOM_MEMBER
+        if hello is None or not any(self._may_send(kind) for kind in self.FRAME_TYPES):
+            # Not a member, removed or banned, or someone the table lets send nothing (a partner
+            # worker, even if added to a room): refused before joining any group.
             await self.close(code=CLOSE_NOT_ALLOWED)
             return
         self.groups_joined: list[str] = []
@@ -170,17 +194,19 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.receive_json(content)
 
+    def _may_send(self, frame_type: str) -> bool | None:
+        return self.frame_allowed(frame_type, roles=self.roles, relation=self.relation)
+
     async def receive_json(self, content, **kwargs):
-        handler = {
-            "send": self._send_message,
-            "resume": self._resume,
-            "read": self._read,
-            "ping": self._ping,
-        }.get(content["type"])
-        if handler is None:
+        frame_type = content["type"]
+        allowed = self._may_send(frame_type)
+        if allowed is None or frame_type not in self.FRAME_TYPES:
             await self._error("unknown_type", "Unknown frame type.")
             return
-        await handler(content)
+        if not allowed:
+            await self._error("not_allowed", "You cannot do that in this room.")
+            return
+        await getattr(self, self.FRAME_TYPES[frame_type])(content)
 
     def _take_token(self) -> float | None:
         """Take a token: None if there was one, else the seconds until there is."""

@@ -135,7 +135,8 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
 def my_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     """The person's private page: the moderator's words, the support lines, and a reply."""
     found = crisis.access_check_in(request.user, pk)
-    form = crisis_forms.ReplyForm(request.POST or None)
+    # Bound on every POST, an empty one too: the refusal below adds an error to the form.
+    form = crisis_forms.ReplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             reply = form.cleaned_data["reply"]

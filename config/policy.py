@@ -6,6 +6,9 @@ points at: the person it belongs to, their mentor, a member or moderator of the 
 Each view's access helper enforces its row (``access_<thing>``, the role gates in
 accounts.permissions), and tests/config/test_access_policy.py runs the whole table against the
 real URL conf, as every role and relation, in the demo world.
+
+Websocket frame types are in the same table (SOCKET_POLICY, below): the consumers are given their
+rows when they are routed (config/websocket_urls.py) and ask them for every frame.
 """
 
 from __future__ import annotations
@@ -240,6 +243,36 @@ POLICY: dict[str, frozenset[str]] = {
     "volunteering:verify_training": allow(COORDINATOR),
     "volunteering:volunteer": allow(COORDINATOR),
 }
+
+
+# Websocket frames, per socket (its consumer's SOCKET): each frame type a client may send on an
+# open socket and who may send it. The consumer asks frame_allowed() for every frame; a type with
+# no row is unknown, and a person who may send no type at all is refused at the handshake. The
+# cells are the same as above (a partner worker only where a row names PARTNER: in none, so they
+# are refused every type, even if someone added them to a room). Rows are tested by
+# tests/chat/test_socket_policy.py, which fails on a frame type the consumer takes and no row has.
+SOCKET_POLICY: dict[str, dict[str, frozenset[str]]] = {
+    "chat.room": {
+        "send": allow(ROOM_MEMBER, ROOM_MODERATOR),
+        "resume": allow(ROOM_MEMBER, ROOM_MODERATOR),
+        "read": allow(ROOM_MEMBER, ROOM_MODERATOR),
+        "ping": allow(ROOM_MEMBER, ROOM_MODERATOR),
+    },
+}
+
+
+def frame_allowed(
+    socket: str, frame_type: str, *, roles: frozenset[str], relation: str | None
+) -> bool | None:
+    """May a person holding ``roles``, standing in ``relation`` to the socket's record (a room
+    member or moderator), send ``frame_type`` on ``socket``? None when the socket takes no such
+    frame."""
+    rule = SOCKET_POLICY.get(socket, {}).get(frame_type)
+    if rule is None:
+        return None
+    if PARTNER in roles:
+        return PARTNER in rule
+    return SIGNED_IN in rule or (relation is not None and relation in rule) or bool(roles & rule)
 
 
 def our_url_names() -> set[str]:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from impact.selectors import Period
 
 EARLIEST = date(2000, 1, 1)
@@ -19,8 +20,9 @@ class DateInput(forms.DateInput):
 class PeriodForm(forms.Form):
     """The period of the impact report: both days included; the last 12 months if left empty."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput)
+    # 1900-2100, as every date people type: an end in year 1 has no "twelve months before".
+    start = inputs.DateField(label=_("From"), required=False, widget=DateInput)
+    end = inputs.DateField(label=_("To"), required=False, widget=DateInput)
 
     error_messages = {
         "order": _("The end date must be on or after the start date."),

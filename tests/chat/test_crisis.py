@@ -424,6 +424,19 @@ def test_answering_in_words_needs_words(room, mentee, moderator, default_filters
     assert check_in.reply_text == "Not great but OK"
 
 
+def test_an_empty_answer_is_asked_again_not_a_server_error(
+    room, mentee, moderator, default_filters, client_of
+):
+    # Found by tests/config/test_fuzz_forms.py: a POST with no fields was a 500.
+    post(room, mentee, CRISIS)
+    check_in = crisis.send_check_in(item=CrisisItem.objects.get(), by=moderator, body="Safe?")
+    answer = client_of(mentee).post(reverse("chat:check_in", args=[check_in.pk]), {})
+    assert answer.status_code == 400
+    assert "Please choose an answer, or write one." in answer.content.decode()
+    check_in.refresh_from_db()
+    assert not check_in.reply
+
+
 # --- 6. Taking a break ---------------------------------------------------------------------------
 
 

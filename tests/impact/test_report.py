@@ -181,6 +181,9 @@ def test_the_period_can_be_chosen(client_of, world):
         ({"start": "1999-01-01", "end": "2000-01-01"}, "from the year 2000 onwards"),
         ({"start": "2001-01-01", "end": "2020-01-01"}, "five years or less"),
         ({"start": "2099-01-01", "end": "2099-02-01"}, "cannot be in the future"),
+        # Found by tests/config/test_fuzz_forms.py: an end in year 1 was a server error.
+        ({"end": "0001-01-01"}, "between 1900 and 2100"),
+        ({"start": "2020-01-01", "end": "9999-12-31"}, "between 1900 and 2100"),
     ],
 )
 def test_bad_dates_get_a_plain_message(client_of, coordinator, params, message):
