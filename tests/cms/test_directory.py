@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -122,10 +124,47 @@ def test_other_apps_get_services_for_a_need_and_an_area_written_in_their_own_wor
     factories.local_service("Camden Family Centre", needs=["family"], areas=["Camden"])
     found = hooks.local_services(needs=["housing", "family"], area="  hackney ")
     assert [service.name for service in found] == ["Market Street Housing Advice"]
-    assert found[0].helps_with == ["Housing and somewhere to stay"] and found[0].areas == ["Hackney"]
+    assert found[0].helps_with == ["Housing and somewhere to stay"] and found[0].areas == [
+        "Hackney"
+    ]
     assert hooks.local_services(needs=["debt"], area="Hackney") == []
     ids = list(LocalServicePage.objects.values_list("pk", flat=True))
     assert {s.name for s in hooks.local_services_by_id(ids)} == {
         "Market Street Housing Advice",
         "Camden Family Centre",
     }
+
+
+def test_an_involvement_lead_writes_a_service_in_the_admin_with_needs_ticked(
+    client_of, involvement_lead
+):
+    directory = factories.directory()
+    hackney = factories.service_area("Hackney")
+    client = client_of(involvement_lead)
+    add = f"/admin/pages/add/cms/localservicepage/{directory.pk}/"
+    form = client.get(add).content.decode()
+    assert 'type="checkbox" name="needs" value="drugs_alcohol"' in form
+    response = client.post(
+        add,
+        {
+            "title": "Eastside Recovery Service",
+            "slug": "eastside-recovery",
+            "needs": ["drugs_alcohol", "health"],
+            "areas": [hackney.pk],
+            "phone": "020 7946 0422",
+            "comments-TOTAL_FORMS": "0",
+            "comments-INITIAL_FORMS": "0",
+            "comments-MIN_NUM_FORMS": "0",
+            "comments-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = LocalServicePage.objects.get(slug="eastside-recovery")
+    draft = page.get_latest_revision_as_object()
+    assert draft.need_values == ["drugs_alcohol", "health"]
+    edit = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert re.search(r'<input[^>]*value="drugs_alcohol"[^>]*checked', edit)
+    assert not re.search(r'<input[^>]*value="debt"[^>]*checked', edit)
+    page.get_latest_revision().publish()  # a moderator approves it
+    found = hooks.local_services(needs=["drugs_alcohol"], area="Hackney")
+    assert [service.name for service in found] == ["Eastside Recovery Service"]
