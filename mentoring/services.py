@@ -793,13 +793,6 @@ def suggest_service(*, match: Match, by: User, service_id: int) -> SuggestedServ
 
 
 @transaction.atomic
-def remove_suggested_service(*, mentee: User, by: User, service_id: int) -> None:
-    """The mentee takes a service off her "My people"."""
-    _require_self(mentee, by)
-    SuggestedService.objects.filter(mentee=mentee, service_id=service_id).delete()
-
-
-@transaction.atomic
 def set_weekly_target(*, mentee: User, by: User, hours: int | None) -> MenteeSettings:
     _require_self(mentee, by)
     if hours is not None and not 0 < hours <= 60:

@@ -80,9 +80,7 @@ def test_suggestions_are_for_her_area_and_her_needs(client_of, hackney_match, ho
     pages.local_service("Hackney Draft Service", needs=["housing"], publish=False)
     pages.local_service("National Housing Line", needs=["housing"], areas=[], everywhere=True)
     _agree(client_of(mentee), SharedItem.LOCAL_SERVICES)
-    page = client_of(hackney_match.mentor).get(
-        reverse("mentoring:match", args=[hackney_match.pk])
-    )
+    page = client_of(hackney_match.mentor).get(reverse("mentoring:match", args=[hackney_match.pk]))
     names = [service.name for service in page.context["services_suggested"]]
     assert names == ["Market Street Housing Advice", "National Housing Line"]
 
