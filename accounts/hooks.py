@@ -29,6 +29,10 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   Keep titles discreet (no prison, drugs or health words, another person by their chosen name only)
   unless ``details`` (the person asked for details in notices). Cancelled things stay in, marked
   ``cancelled``, so a phone that already has them shows the change.
+- ``find_local_services(needs, area, limit) -> Iterable[ServiceSummary]``: published local
+  services (``accounts.directory``) that help with any of ``needs`` (``ServiceNeed`` values) in
+  the town or part of town ``area`` (as a person wrote it), and services for everywhere.
+- ``local_services_by_id(ids) -> Iterable[ServiceSummary]``: the published ones among ``ids``.
 
 Keep each cheap: they run on every page (nav) or on the home page (cards); a card should cost one
 or two queries whatever the data size.
@@ -128,6 +132,16 @@ def consent_withdrawn(user, purpose: str) -> None:
         hook = getattr(config, "consent_withdrawn", None)
         if hook is not None:
             hook(user, purpose)
+
+
+def local_services(*, needs, area: str, limit: int = 6) -> list:
+    """Services for these needs in this area, from whichever app publishes the directory."""
+    return _collect("find_local_services", list(needs), area, limit)[:limit]
+
+
+def local_services_by_id(ids) -> list:
+    ids = list(ids)
+    return _collect("local_services_by_id", ids) if ids else []
 
 
 def run_daily(now) -> None:

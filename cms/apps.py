@@ -21,10 +21,15 @@ class CmsConfig(AppConfig):
         warnings.simplefilter("error", Image.DecompressionBombWarning)
 
     def nav_items(self, user):
+        from django.urls import reverse
+
         from accounts.hooks import NavItem
         from accounts.roles import Role
 
-        items = [NavItem(_("Events"), "/events/", 60)]
+        items = [
+            NavItem(_("Events"), "/events/", 60),
+            NavItem(_("Local services"), reverse("cms:directory"), 62),
+        ]
         if user.is_authenticated and user.has_role(Role.INVOLVEMENT_LEAD, Role.ADMIN):
             # Wagtail's admin: where stories, events, pages and the glossary are edited.
             items.append(NavItem(_("Edit the website"), "/admin/", 85))
@@ -75,3 +80,13 @@ class CmsConfig(AppConfig):
         from cms.calendar import calendar_entries
 
         return calendar_entries(user, since=since, details=details)
+
+    def find_local_services(self, needs, area, limit):
+        from cms.directory import find_services
+
+        return find_services(needs=needs, area=area, limit=limit)
+
+    def local_services_by_id(self, ids):
+        from cms.directory import services_by_id
+
+        return services_by_id(ids)

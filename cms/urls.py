@@ -8,6 +8,7 @@ urlpatterns = [
     path("ping/", views.ping, name="ping"),
     path("search/", views.search, name="search"),
     path("glossary/", views.glossary_page, name="glossary"),
+    path("local-services/", views.directory, name="directory"),
     path("events.ics", views.events_ics, name="events_ics"),
     path("events/<id:page_id>/event.ics", views.event_ics, name="event_ics"),
     path("events/<id:page_id>/register/", views.event_register, name="event_register"),

@@ -18,7 +18,13 @@ from wagtail.models import Page
 
 from accounts import audit
 from cms import calendar, glossary, services
-from cms.models import EventPage, EventRegistration, GlossaryPage, RegistrationStatus
+from cms.models import (
+    EventPage,
+    EventRegistration,
+    GlossaryPage,
+    RegistrationStatus,
+    ServiceDirectoryPage,
+)
 from cms.permissions import (
     access_event,
     access_event_attendees,
@@ -56,6 +62,17 @@ def glossary_page(request):
     if page is None:
         raise Http404
     return redirect(page.url)
+
+
+@login_not_required
+@require_GET
+def directory(request):
+    """The directory of local services, wherever editors have put it: the menu links here."""
+    page = ServiceDirectoryPage.objects.live().public().first()
+    if page is None:
+        raise Http404
+    query = request.GET.urlencode()
+    return redirect(f"{page.url}?{query}" if query else page.url)
 
 
 @login_not_required

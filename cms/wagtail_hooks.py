@@ -1,4 +1,4 @@
-"""The admin for involvement leads: glossary snippets; public pages marked cacheable."""
+"""The admin for involvement leads: glossary and area snippets; public pages marked cacheable."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -6,7 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from cms.middleware import MARK
-from cms.models import GlossaryTerm
+from cms.models import GlossaryTerm, ServiceArea
 
 
 class GlossaryTermViewSet(SnippetViewSet):
@@ -20,6 +20,21 @@ class GlossaryTermViewSet(SnippetViewSet):
 
 
 register_snippet(GlossaryTermViewSet)
+
+
+class ServiceAreaViewSet(SnippetViewSet):
+    """The towns and parts of town the directory of local services covers."""
+
+    model = ServiceArea
+    icon = "site"
+    menu_label = _("Areas served")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+register_snippet(ServiceAreaViewSet)
 
 
 @hooks.register("before_serve_page")

@@ -101,6 +101,12 @@ class SharedItem(models.TextChoices):
     RELEASE_DATE = "release_date", _("My release date")
     LIVED_EXPERIENCE = "lived_experience", _("The parts of my story I told you")
     GOALS = "goals", _("My goals")
+    # Not a thing the mentor sees but a thing she lets them do: look up services for her area
+    # and needs, and add them to her "My people". Taking it back removes what they added.
+    LOCAL_SERVICES = (
+        "local_services",
+        _("Let my mentor suggest local services for my area and needs"),
+    )
 
 
 class GoalStatus(models.TextChoices):

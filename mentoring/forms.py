@@ -211,6 +211,20 @@ class GoalForm(forms.Form):
 
 class GoalStepForm(forms.Form):
     words = forms.CharField(label=_("A step towards it"), max_length=200)
+    service = forms.TypedChoiceField(
+        label=_("A local service it is about (if any)"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if services:
+            choices = [(service.id, service.name) for service in services]
+            self.fields["service"].choices = [("", _("None")), *choices]
+        else:
+            del self.fields["service"]
 
 
 class GoalStatusForm(forms.Form):

@@ -330,6 +330,8 @@ class Goal(models.Model):
 class GoalStep(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
     words = models.CharField(_("step"), max_length=200)
+    # A local service the step is about (a page of the site's directory, as a plain id).
+    service_id = models.PositiveIntegerField(null=True, blank=True)
     done = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -378,6 +380,28 @@ class MenteeSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Settings of {self.mentee}"
+
+
+class SuggestedService(models.Model):
+    """A local service a mentor added to their mentee's "My people", with her agreement
+    (``SharedItem.LOCAL_SERVICES``). The service is a page of the site's directory, kept as a
+    plain id: mentoring never imports the site (cms), it asks through ``accounts.hooks``."""
+
+    mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="suggested_services")
+    service_id = models.PositiveIntegerField()
+    suggested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentee", "service_id"], name="one_suggestion_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"Service {self.service_id} for {self.mentee_id}"
 
 
 def new_feed_token() -> str:

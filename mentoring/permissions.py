@@ -49,6 +49,14 @@ def access_match(user: User, pk: int) -> Match:
     raise Http404
 
 
+def access_match_as_working_mentor(user: User, pk: int) -> Match:
+    """A match whose mentor is ``user``, active or paused; 404 for anyone else."""
+    match = access_match(user, pk)
+    if match.mentor_id != user.pk or match.status not in MENTOR_WORKING:
+        raise Http404
+    return match
+
+
 def can_see_meeting(user: User, match: Match) -> bool:
     if is_coordinator(user) or match.mentee_id == user.pk:
         return True

@@ -25,6 +25,7 @@ from mentoring.models import (
     MentorProfile,
     NeverAgain,
     Referral,
+    SuggestedService,
 )
 from mentoring.outcomes.models import MeetingFeedback, MilestoneClock, Reflection, Response
 
@@ -114,6 +115,12 @@ def sections(user: User) -> list[Section]:
             "What your mentor may see",
             MenteeSettings.objects.filter(mentee=user),
             ["shared", "weekly_hours_target", "updated_at"],
+        ),
+        *section(
+            "mentoring.local_services",
+            "Local services your mentor added to My people (by their number in the directory)",
+            SuggestedService.objects.filter(mentee=user).order_by("pk"),
+            ["service_id", "created_at"],
         ),
         *section(
             "mentoring.never_again",

@@ -45,6 +45,7 @@ from mentoring.models import (
     NeverAgain,
     Referral,
     RiskNote,
+    SuggestedService,
 )
 from mentoring.permissions import MENTOR_WORKING, is_coordinator
 from notifications import notify
@@ -696,12 +697,18 @@ def add_goal(*, mentee: User, by: User, area: str, words: str) -> Goal:
 
 
 @transaction.atomic
-def add_goal_step(*, goal: Goal, by: User, words: str) -> GoalStep:
+def add_goal_step(*, goal: Goal, by: User, words: str, service_id: int | None = None) -> GoalStep:
+    """A step towards the mentee's goal; it may be about a service on her "My people"."""
     _require_self(goal.mentee, by)
     words = (words or "").strip()
     if not words:
         raise ValidationError({"words": _("Please write the step.")})
-    return GoalStep.objects.create(goal=goal, words=words[:200])
+    if service_id is not None and not (
+        SharedItem.LOCAL_SERVICES in selectors.shared_items(goal.mentee_id)
+        and SuggestedService.objects.filter(mentee=goal.mentee, service_id=service_id).exists()
+    ):
+        raise ValidationError({"service": _("Choose a service from your My people page.")})
+    return GoalStep.objects.create(goal=goal, words=words[:200], service_id=service_id)
 
 
 @transaction.atomic
@@ -742,9 +749,44 @@ def set_sharing(*, mentee: User, by: User, items: list[str]) -> MenteeSettings:
     row, _created = MenteeSettings.objects.get_or_create(mentee=mentee)
     row.shared = sorted(set(items))
     row.save(update_fields=["shared", "updated_at"])
+    if SharedItem.LOCAL_SERVICES not in row.shared:
+        # Kept only under her agreement: taking it back takes away what the mentor added.
+        SuggestedService.objects.filter(mentee=mentee).delete()
     audit.record(
         actor=by, action="sharing.changed", target=row, subject=mentee, summary=",".join(row.shared)
     )
+    return row
+
+
+# --- Local services on "My people" -------------------------------------------------------------
+
+
+@transaction.atomic
+def suggest_service(*, match: Match, by: User, service_id: int) -> SuggestedService:
+    """The mentor adds a local service to the mentee's "My people".
+
+    Preconditions: ``by`` is the match's mentor and the match is active or paused; the mentee
+    agreed (``SharedItem.LOCAL_SERVICES``); the service is published in the directory.
+    """
+    from accounts import hooks
+
+    if match.mentor_id != by.pk or match.status not in MENTOR_WORKING:
+        raise PermissionDenied
+    if SharedItem.LOCAL_SERVICES not in selectors.shared_items(match.mentee_id):
+        raise ValidationError(_("They have not asked for suggestions of local services."))
+    if not hooks.local_services_by_id([service_id]):
+        raise ValidationError(_("That service is not in the directory any more."))
+    row, created = SuggestedService.objects.get_or_create(
+        mentee=match.mentee, service_id=service_id, defaults={"suggested_by": by}
+    )
+    if created:
+        audit.record(
+            actor=by,
+            action="mentoring.service_suggested",
+            target=row,
+            subject=match.mentee,
+            summary=str(service_id),
+        )
     return row
 
 

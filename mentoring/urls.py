@@ -19,6 +19,11 @@ urlpatterns = [
     path("matches/<id:pk>/pause/", views.match_pause, name="match_pause"),
     path("matches/<id:pk>/resume/", views.match_resume, name="match_resume"),
     path("matches/<id:pk>/end/", views.match_end, name="match_end"),
+    path(
+        "matches/<id:pk>/local-services/",
+        views.match_suggest_service,
+        name="match_suggest_service",
+    ),
     path("matches/<id:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<id:pk>/", views.meeting_detail, name="meeting"),
     path("meetings/<id:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),

@@ -21,7 +21,7 @@ from accounts import audit, inputs
 from accounts.forms import show_service_errors
 from accounts.models import User
 from accounts.roles import Role
-from mentoring import calendar, forms, journey, matching, selectors, services
+from mentoring import calendar, forms, journey, local_services, matching, selectors, services
 from mentoring.choices import MatchStatus, MeetingStatus, ReferralStatus, SharedItem
 from mentoring.models import (
     GoalStep,
@@ -33,6 +33,7 @@ from mentoring.partners.selectors import gate_meeting_defaults
 from mentoring.permissions import (
     access_goal,
     access_match,
+    access_match_as_working_mentor,
     access_meeting,
     access_referral,
     can_see_meeting,
@@ -255,7 +256,34 @@ def match_detail(request, pk: int):
         context["SharedItem"] = SharedItem
         if SharedItem.GOALS in context["shared"].items:
             context["goals"] = selectors.goals_of(match.mentee)
+        if SharedItem.LOCAL_SERVICES in context["shared"].items:
+            context["services_added"] = local_services.on_my_people(match.mentee)
+            context["services_suggested"] = local_services.suggestions_for(match.mentee)
     return render(request, "mentoring/match_detail.html", context)
+
+
+@require_POST
+def match_suggest_service(request, pk: int):
+    """The mentor adds a local service to their mentee's "My people" (with her agreement)."""
+    match = access_match_as_working_mentor(request.user, pk)
+    try:
+        service_id = int(request.POST.get("service", ""))
+    except ValueError:
+        messages.error(request, _("Please choose a service from the list."))
+        return redirect("mentoring:match", pk=match.pk)
+    try:
+        services.suggest_service(match=match, by=request.user, service_id=service_id)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Added. %(name)s sees it on My people, with how to reach them.")
+            % {"name": match.mentee.display_name},
+        )
+    return redirect("mentoring:match", pk=match.pk)
 
 
 def _match_action(request, pk: int, action, success: str):
@@ -564,7 +592,8 @@ def goals(request):
 def goal_detail(request, pk: int):
     goal = access_goal(request.user, pk)
     is_owner = goal.mentee_id == request.user.pk
-    form = forms.GoalStepForm(_posted(request))
+    on_my_people = local_services.on_my_people(goal.mentee) if is_owner else []
+    form = forms.GoalStepForm(_posted(request), services=on_my_people)
     if request.method == "POST":
         if not is_owner:
             raise Http404
@@ -574,14 +603,23 @@ def goal_detail(request, pk: int):
                 services.set_goal_status(goal=goal, by=request.user, **status_form.cleaned_data)
                 return redirect("mentoring:goal", pk=goal.pk)
         elif form.is_valid():
-            services.add_goal_step(goal=goal, by=request.user, words=form.cleaned_data["words"])
-            return redirect("mentoring:goal", pk=goal.pk)
+            try:
+                services.add_goal_step(
+                    goal=goal,
+                    by=request.user,
+                    words=form.cleaned_data["words"],
+                    service_id=form.cleaned_data.get("service"),
+                )
+            except ValidationError as error:
+                show_service_errors(form, error)
+            else:
+                return redirect("mentoring:goal", pk=goal.pk)
     return render(
         request,
         "mentoring/goal_detail.html",
         {
             "goal": goal,
-            "steps": goal.steps.all(),
+            "steps": local_services.steps_with_services(goal),
             "form": form,
             "is_owner": is_owner,
             "status_form": forms.GoalStatusForm(initial={"status": goal.status}),
@@ -655,7 +693,12 @@ def my_journey(request):
 
 def my_people(request):
     _require_mentee(request.user)
-    return render(request, "mentoring/people.html", {"people": journey.my_people(request.user)})
+    context = {
+        "people": journey.my_people(request.user),
+        "services": local_services.on_my_people(request.user),
+        "agreed": local_services.agreed(request.user.pk),
+    }
+    return render(request, "mentoring/people.html", context)
 
 
 # --- Add to my calendar -------------------------------------------------------------------------

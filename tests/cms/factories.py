@@ -132,3 +132,52 @@ def ensure_site() -> None:
     stories = importlib.import_module("stories.migrations.0002_index_themes_workflow")
     for step in (cms.build_site, cms.grant_permissions, stories.build, stories.grant_permissions):
         step(apps, None)
+
+
+def service_area(name: str):
+    from cms.models import ServiceArea
+
+    return ServiceArea.objects.get_or_create(name=name)[0]
+
+
+def directory():
+    from cms.models import ServiceDirectoryPage
+
+    found = ServiceDirectoryPage.objects.first()
+    if found is not None:
+        return found
+    page = ServiceDirectoryPage(title="Local services", slug="local-services", live=False)
+    home().add_child(instance=page)
+    page.save_revision().publish()
+    page.refresh_from_db()
+    return page
+
+
+def local_service(
+    title="Market Street Housing Advice",
+    *,
+    needs=("housing",),
+    areas=("Hackney",),
+    everywhere=False,
+    publish=True,
+    **fields,
+):
+    """A service published in the directory, the way an editor publishes it (a revision)."""
+    from cms.models import LocalServiceNeed, LocalServicePage
+
+    page = LocalServicePage(
+        title=title,
+        serves_everywhere=everywhere,
+        phone=fields.pop("phone", "020 7946 0001"),
+        opening_times=fields.pop("opening_times", "Mondays, 10am to 1pm"),
+        live=False,
+        **fields,
+    )
+    page.need_rows = [LocalServiceNeed(need=need) for need in needs]
+    page.areas = [service_area(name) for name in areas]
+    directory().add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page
