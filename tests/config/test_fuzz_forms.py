@@ -176,6 +176,7 @@ FORMS: dict[str, list[Post]] = {
     "mentoring:partners:review": [_p(pa.ConsentForm)],
     "mentoring:partners:shortlist": [_p(answer=("choose", "other", "coordinator"), mentor=("1",))],
     "mentoring:partners:shortlist_new": [_p(pa.ShortlistOfferForm)],
+    "mentoring:match_suggest_service": [_p(service=("1", "x", ""))],
     "mentoring:refer_self": [_p(m.ReferralForm)],
     "mentoring:referral_new": [_p(m.CoordinatorReferralForm)],
     "mentoring:referral_risk": [_p(m.RiskNoteForm)],
@@ -228,6 +229,7 @@ FORMS: dict[str, list[Post]] = {
 NOT_POSTED_TO_OUR_VIEWS = {
     "accounts.forms.SignupForm": "allauth's sign-up view",
     "cms.forms.ImageForm": "Wagtail's image admin",
+    "cms.forms.DirectoryFilterForm": "the directory page's GET filters (Wagtail's page view)",
     "stories.admin_forms.StoryPageForm": "Wagtail's page editor",
     "stories.admin_forms.StoryConsentForm": "Wagtail's snippet editor",
 }

@@ -115,7 +115,7 @@ PUBLIC = {
     "stories:share",
     "chat:rooms",
 }
-EVERYONE = ACCOUNT | PUBLIC
+EVERYONE = ACCOUNT | PUBLIC | {"cms:directory"}  # "Local services" in the menu
 WORRY = {"safeguarding:raise"}
 IN_THE_ROOM = {
     "chat:room",
@@ -346,6 +346,8 @@ NOT_BY_LINKS: dict[str, str] = {
     "notifications:sms_inbound": "the text provider's webhook for replies",
     "notifications:push_subscription": "JSON the site's JavaScript posts when push is switched on",
     "chat:history": "older messages, fetched by the chat's JavaScript",
+    "mentoring:match_suggest_service": "on the match page once the mentee agrees to suggestions "
+    "of local services (demo Jay has not)",
     "calendar:feed": "fetched by a calendar app from the webcal:// link on My calendar",
     "earlier_meetings_feed": "the mentoring feed's address before the one calendar (old links)",
     "earlier_shifts_feed": "the shifts feed's address before the one calendar (old links)",
