@@ -94,3 +94,38 @@ def validate_plain_text(value: str) -> None:
     """For names and other short text shown to other people."""
     if has_unsafe_characters(value):
         raise ValidationError(NAME_REFUSED, code="unsafe_characters")
+
+
+# --- Choosing records by id ----------------------------------------------------------------------
+
+
+def _looks_like_an_id(value) -> bool:
+    return parse_id(str(value)) is not None
+
+
+class ChoiceOfRecord(forms.ModelChoiceField):
+    """A ModelChoiceField that never sends an impossible id to the database."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not _looks_like_an_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class ChoicesOfRecords(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that never sends an impossible id to the database (SQLite
+    raises OverflowError past 64 bits: a 500, not a plain message)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not _looks_like_an_id(pk):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.roles import Role
 from chat.models import CheckInReply, Room, RoomKind
@@ -61,13 +62,13 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class ShiftForm(forms.Form):
-    person = forms.ModelChoiceField(
+    person = ChoiceOfRecord(
         label=_("Who"),
         queryset=User.objects.none(),
         empty_label=_("Choose someone"),
         error_messages={"required": _("Please choose who is on call.")},
     )
-    room = forms.ModelChoiceField(
+    room = ChoiceOfRecord(
         label=_("For"),
         queryset=Room.objects.none(),
         required=False,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.roles import Role
 from safeguarding.models import Urgency
@@ -25,7 +26,7 @@ class UrgencyForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assigned_to = forms.ModelChoiceField(
+    assigned_to = ChoiceOfRecord(
         label=_("Who takes this on?"),
         queryset=User.objects.filter(
             is_active=True, groups__name=Role.SAFEGUARDING_LEAD

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import ChoicesOfRecords
 from stories.models import StoryTheme
 
 
@@ -20,7 +21,7 @@ class ShareStoryForm(forms.Form):
             "lead will talk it through with you before anything is published."
         ),
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ChoicesOfRecords(
         label=_("What is it about?"),
         queryset=StoryTheme.objects.all(),
         widget=forms.CheckboxSelectMultiple,

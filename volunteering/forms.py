@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import inputs
+from accounts.inputs import ChoiceOfRecord, ChoicesOfRecords
 from accounts.models import AVAILABILITY_SLOTS
 from volunteering.models import (
     DBSLevel,
@@ -35,39 +36,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
-
-
-MAX_ID_DIGITS = 18  # fits a 64-bit integer: a longer "id" is refused before it reaches the database
-
-
-def _looks_like_an_id(value) -> bool:
-    text = str(value)
-    return text.isdigit() and len(text) <= MAX_ID_DIGITS
-
-
-class ChoiceOfRecord(forms.ModelChoiceField):
-    """A ModelChoiceField that never sends an impossible id to the database."""
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if not _looks_like_an_id(value):
-            raise forms.ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice"
-            )
-        return super().to_python(value)
-
-
-class ChoicesOfRecords(forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        for pk in value:
-            if not _looks_like_an_id(pk):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
 
 
 class ApplyForm(forms.Form):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.organisations import OrganisationKind
 from mentoring.choices import ContactPreference, Need
@@ -160,7 +161,7 @@ class DisclosureForm(forms.Form):
     """A disclosure made outside Alongside, entered by a coordinator after a call."""
 
     person = forms.EmailField(label=_("E-mail address of the person it was about"))
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = ChoiceOfRecord(label=_("Organisation"), queryset=None)
     direction = forms.ChoiceField(label=_("Who shared with whom"), choices=Direction.choices)
     what = forms.CharField(label=_("What was shared"), max_length=300)
     channel = forms.ChoiceField(
@@ -176,7 +177,7 @@ class DisclosureForm(forms.Form):
         choices=[("", _("Choose one"))] + LawfulBasis.choices,
         required=False,
     )
-    agreement = forms.ModelChoiceField(
+    agreement = ChoiceOfRecord(
         label=_("Under which information-sharing agreement (if any)"),
         queryset=None,
         required=False,

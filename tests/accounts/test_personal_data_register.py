@@ -32,6 +32,7 @@ from mentoring.models import (
     NeverAgain,
     RiskNote,
 )
+from notifications.models import InboundText, Notification
 from safeguarding.models import ConcernAction
 from safeguarding.services import raise_concern
 from tests.cms import factories as pages
@@ -166,15 +167,26 @@ def plant_other_peoples_rows(me) -> None:
     # The audit trail about other people, with me as the actor.
     audit.record(actor=me, action="viewed", target=referral, subject=other_mentee, summary="x")
 
+    # A notice to me that names someone else, and a text someone else sent us.
+    Notification.objects.create(
+        recipient=me, kind="mentoring.mentor_said_yes", key=sentinel(), title=sentinel(), url="/"
+    )
+    InboundText.objects.create(
+        sender=other_mentee, from_number="+447700900001", body=sentinel(), provider_ref=sentinel()
+    )
+
 
 def plant_my_own_rows(me) -> dict[str, str]:
     """My own data in every app, each with a marker that must reach my download."""
     ensure_roles()
     own = {key: f"OWN-{key}-{uuid.uuid4().hex[:8]}" for key in (
         "area", "prison", "goal", "check_in", "hours", "message", "story", "notes", "event",
-        "agreed",
+        "agreed", "text",
     )}  # fmt: skip
     services.update_profile(user=me, by=me, area=own["area"])
+    InboundText.objects.create(
+        sender=me, from_number="+447700900002", body=own["text"], provider_ref=own["text"]
+    )
     referral_for(me, prison=own["prison"])
     Goal.objects.create(mentee=me, area="housing", words=own["goal"])
     CheckIn.objects.create(mentee=me, feeling=4, line=own["check_in"])
