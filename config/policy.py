@@ -126,6 +126,7 @@ POLICY: dict[str, frozenset[str]] = {
     "mentoring:meeting": allow(COORDINATOR, OWNER, THEIR_MENTOR),
     "mentoring:meeting_cancel": allow(COORDINATOR, OWNER, THEIR_MENTOR),
     "mentoring:meeting_concern": allow(COORDINATOR, THEIR_MENTOR),
+    "mentoring:meeting_ics": allow(COORDINATOR, OWNER, THEIR_MENTOR),
     "mentoring:meeting_move": allow(COORDINATOR, THEIR_MENTOR),
     "mentoring:meeting_new": allow(COORDINATOR, THEIR_MENTOR),
     "mentoring:meeting_notes": allow(THEIR_MENTOR),

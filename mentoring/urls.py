@@ -21,6 +21,7 @@ urlpatterns = [
     path("matches/<id:pk>/end/", views.match_end, name="match_end"),
     path("matches/<id:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<id:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<id:pk>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path("meetings/<id:pk>/move/", views.meeting_move, name="meeting_move"),
     path("meetings/<id:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<id:pk>/status/", views.meeting_status, name="meeting_status"),
