@@ -1,0 +1,325 @@
+"""Journeys end to end, for every role, in Chromium at 390×844 with DEBUG off (issues 12 and 16).
+
+Each test starts at the person's Today page (the only address typed), then uses only what a
+person can see and tap: roles, labels and link text. When the next person has to act, the test
+logs in as them and starts from their Today again. axe-core checks every page visited, and each
+test prints how many taps and fills the journey took (``journey <name>: taps=<n>``).
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.roles import Role
+from mentoring import services
+from mentoring.choices import MeetingPlace
+from tests.factories import person
+from tests.mentoring.factories import cleared_mentor, meeting_of
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Journey:
+    """A person's hands on the phone: every tap, fill, tick and choice is counted, and every
+    page a tap lands on is checked with axe-core."""
+
+    def __init__(self, page, login, assert_accessible, name: str):
+        self.page, self._login, self._axe, self.name = page, login, assert_accessible, name
+        self.taps = 0
+
+    def start(self, user, url: str = "/me/"):
+        """Log in as ``user`` and open their Today page: the one address a test types."""
+        self._login(self.page, user)
+        self.page.goto(url)
+        self.check()
+
+    def check(self):
+        self.page.wait_for_load_state()
+        self._axe(self.page)
+
+    def tap(self, locator, *, lands: bool = True):
+        """Tap ``locator``; when it loads a page, wait for it and check it."""
+        locator = locator.first if locator.count() > 1 else locator
+        self.taps += 1
+        if lands:
+            with self.page.expect_navigation():
+                locator.click()
+            self.check()
+        else:
+            locator.click()
+
+    def link(self, name: str, *, within=None, exact: bool = False):
+        self.tap((within or self.page).get_by_role("link", name=name, exact=exact))
+
+    def button(self, name: str, *, within=None, exact: bool = False, lands: bool = True):
+        self.tap((within or self.page).get_by_role("button", name=name, exact=exact), lands=lands)
+
+    def menu(self, name: str):
+        """Open the menu and tap one of its links."""
+        self.tap(self.page.get_by_text("Menu", exact=True), lands=False)
+        self.link(name, within=self.page.get_by_role("navigation", name="Main"), exact=True)
+
+    def fill(self, label: str, value: str, *, exact: bool = False):
+        self.taps += 1
+        self.page.get_by_label(label, exact=exact).fill(value)
+
+    def tick(self, label: str, *, exact: bool = False):
+        self.taps += 1
+        self.page.get_by_label(label, exact=exact).check()
+
+    def choose(self, label: str, value: str):
+        self.taps += 1
+        self.page.get_by_label(label).select_option(value)
+
+    def sees(self, text: str, *, exact: bool = False):
+        expect(self.page.get_by_text(text, exact=exact).first).to_be_visible()
+
+    def main_text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    def done(self):
+        print(f"journey {self.name}: taps={self.taps}")  # noqa: T201 - the closing note reads it
+
+
+@pytest.fixture
+def journey(request, page, login, assert_accessible, settings):
+    assert settings.DEBUG is False
+    walk = Journey(page, login, assert_accessible, request.node.name)
+    yield walk
+
+
+def emailed_code() -> str:
+    body = mail.outbox[-1].body
+    found = re.search(r"^\s*([A-Z0-9-]{6,9})\s*$", body, re.MULTILINE)
+    assert found, body
+    return found.group(1)
+
+
+# 1 ------------------------------------------------------------------------------------------
+
+
+def test_asking_for_help(journey, page):
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    mail.outbox.clear()
+
+    # Kim joins on her own from the public home page.
+    page.goto("/")
+    journey.check()
+    journey.link("Join")
+    journey.fill("E-mail address", "kim@example.org")
+    journey.fill("Name others see", "Kim")
+    journey.fill("Password", "a long walk home 2026", exact=True)
+    journey.fill("Password again", "a long walk home 2026")
+    journey.button("Join")
+    journey.fill("Code", emailed_code())
+    journey.button("Confirm")
+    expect(page.get_by_role("heading", name="Hello, Kim")).to_be_visible()
+
+    # Today offers what she can do here.
+    start = page.get_by_role("region", name="Where to start")
+    for offer in (
+        "Ask for a peer mentor",
+        "Apply to volunteer",
+        "Join a group",
+        "Share your story",
+        "Find an event",
+    ):
+        expect(start.get_by_role("link", name=offer)).to_be_visible()
+    journey.link("Ask for a peer mentor", within=start)
+    journey.choose("Best way to get in touch", "email")
+    journey.fill("Area", "Hackney")
+    journey.tick("Housing")
+    journey.button("Send")
+    journey.sees("Thank you. A coordinator will be in touch.")
+
+    # The coordinator sees it at once, from her Today.
+    journey.start(coordinator)
+    mentoring = page.get_by_role("region", name="Mentoring")
+    expect(mentoring.get_by_text("1 referrals waiting for a match")).to_be_visible()
+    journey.link("Mentoring", within=mentoring)
+    journey.link("Kim")
+    expect(page.get_by_role("heading", name="Referral for Kim")).to_be_visible()
+    journey.sees("Hackney")
+    journey.done()
+
+
+# 2 ------------------------------------------------------------------------------------------
+
+
+def test_referral_to_first_meeting(journey, page):
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    jay = person(display_name="Jay", email="jay@example.org")  # joined, no role yet
+    sam = cleared_mentor(
+        person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name="Sam"),
+        area="Hackney",
+        availability=["tue-evening"],
+    )
+    release = timezone.localdate() + timedelta(days=3)
+
+    # The coordinator refers Jay from her Today, and proposes Sam with reasons.
+    journey.start(coordinator)
+    journey.link("New referral")
+    journey.fill("E-mail address of the person", "jay@example.org")
+    journey.choose("Best way to get in touch", "email")
+    journey.fill("Area", "Hackney")
+    journey.tick("Housing")
+    journey.fill("Prison (if any)", "HMP Northshire")
+    journey.fill("Release date (if any)", release.isoformat())
+    journey.tick("Tuesday evenings")
+    journey.tick("I agree that my mentor may see what I want help with and when I am free")
+    journey.button("Save and find mentors")
+    suggestion = page.locator("li.suggestion").first
+    expect(suggestion.get_by_text("Both live in Hackney")).to_be_visible()
+    journey.button("Propose Sam", within=suggestion)
+
+    # Jay is now a mentee: his Today says what happens next.
+    journey.start(jay)
+    card = page.get_by_role("region", name="My mentoring")
+    expect(card.get_by_text("We have asked a mentor who may fit")).to_be_visible()
+    journey.link("You have been put forward for a mentor")
+    expect(page.get_by_role("heading", name="Referral for Jay")).to_be_visible()
+
+    # Sam sees what he needs to decide, and says yes.
+    journey.start(sam)
+    journey.link("Mentoring Jay?")
+    expect(page.get_by_role("heading", name="Would you mentor Jay?")).to_be_visible()
+    main = journey.main_text()
+    for fact in ("Hackney", "Housing", "Tuesday evenings"):
+        assert fact in main, fact
+    journey.button("Yes, I will")
+
+    # Jay says yes on Today.
+    journey.start(jay)
+    journey.link("Your mentor said yes")
+    journey.button("Yes, let's meet")
+
+    # Sam is told on Today and plans the first meeting: "at the gate", from the release date
+    # and the prison.
+    journey.start(sam)
+    journey.link("Jay said yes: you can start")  # lands on the meeting form
+    expect(page.get_by_label("Day")).to_have_value(release.isoformat())
+    expect(page.get_by_label("How you will meet")).to_have_value(MeetingPlace.PRISON_GATE)
+    expect(page.get_by_label("Where")).to_have_value("HMP Northshire")
+    journey.button("Plan it")
+    journey.sees("Meeting planned. You will both get reminders.")
+
+    # Jay sees it on Today and adds it to his phone's calendar.
+    journey.start(jay)
+    card = page.get_by_role("region", name="My mentoring")
+    expect(card.get_by_text("HMP Northshire")).to_be_visible()
+    journey.link("Meeting planned")
+    with page.expect_download() as download:
+        journey.tap(page.get_by_role("link", name="Add to my calendar"), lands=False)
+    ics = open(download.value.path(), encoding="utf-8").read()
+    assert "BEGIN:VEVENT" in ics and "Meeting with Sam" in ics and "HMP Northshire" in ics
+
+    # Sam moves it an hour later; Jay is told, and can cancel it; Sam is told.
+    journey.start(sam)
+    mentees = page.get_by_role("region", name="My mentees")
+    journey.tap(mentees.get_by_role("link", name=re.compile(release.strftime("%-d %b"))))
+    journey.link("Move this meeting")
+    journey.fill("Time", "11:00")
+    journey.button("Move it")
+    journey.sees("Meeting moved. We have told the other person.")
+
+    journey.start(jay)
+    journey.link("Meeting moved to")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("11:00")
+    journey.button("Cancel this meeting")
+    journey.sees("Meeting cancelled. We have told the other person.")
+
+    journey.start(sam)
+    expect(page.get_by_role("link", name=re.compile("Meeting cancelled"))).to_be_visible()
+    journey.done()
+
+
+def _active_pair(coordinator, mentee, mentor, **referral):
+    """Jay and Sam matched through the real steps: referred, proposed, accepted, agreed."""
+    referral.setdefault("contact_preference", "email")
+    referral.setdefault("consent_to_share", True)
+    made = services.refer(person=mentee, by=coordinator, **referral)
+    match = services.propose_match(referral=made, mentor=mentor, by=coordinator)
+    services.answer_proposal(match=match, by=mentor, accept=True)
+    return services.agree_to_match(match=match, by=mentee)
+
+
+# 3 ------------------------------------------------------------------------------------------
+
+
+def test_what_my_mentor_sees(journey, page):
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    jay = person(display_name="Jay")
+    sam = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name="Sam"))
+    _active_pair(coordinator, jay, sam, area="Hackney", prison="HMP Northshire", needs=["housing"])
+
+    # Sam sees Jay's area, and not the prison he was in.
+    journey.start(sam)
+    journey.link("Jay", within=page.get_by_role("region", name="My mentees"), exact=True)
+    shared = page.get_by_role("region", name="What they chose to share with you")
+    expect(shared).to_contain_text("Hackney")
+    expect(shared).not_to_contain_text("HMP Northshire")
+
+    # Jay changes what Sam sees: the prison yes, his area no.
+    journey.start(jay)
+    journey.link("My mentoring", within=page.get_by_role("region", name="My mentoring"))
+    journey.link("What my mentor sees")
+    journey.tick("The prison I was in")
+    journey.taps += 1
+    page.get_by_label("My area").uncheck()
+    journey.button("Save")
+    journey.sees("Saved. Your mentor sees this from now on.")
+
+    # Sam's page has changed at once.
+    journey.start(sam)
+    journey.link("Jay", within=page.get_by_role("region", name="My mentees"), exact=True)
+    shared = page.get_by_role("region", name="What they chose to share with you")
+    expect(shared).to_contain_text("HMP Northshire")
+    expect(shared).not_to_contain_text("Hackney")
+    journey.done()
+
+
+# 7 ------------------------------------------------------------------------------------------
+
+
+def test_worry_after_meeting(journey, page):
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    lead = person(Role.SAFEGUARDING_LEAD, display_name="Lee")
+    jay = person(display_name="Jay")
+    sam = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name="Sam"))
+    match = _active_pair(coordinator, jay, sam)
+    meeting_of(match, in_hours=20)
+    worry = "Jay said his ex-partner has been waiting outside his hostel at night."
+
+    # Sam raises a concern from the meeting, starting at his Today.
+    journey.start(sam)
+    mentees = page.get_by_role("region", name="My mentees")
+    journey.tap(mentees.locator("a[href*='/mentoring/meetings/']"))
+    journey.link("Raise a safeguarding concern")
+    journey.fill("What happened or what worries you", worry)
+    journey.button("Send to the safeguarding lead")
+    journey.sees("Thank you. The safeguarding lead has been told and will follow up.")
+
+    # The safeguarding lead is told on Today, triages, records and closes it.
+    journey.start(lead)
+    journey.link("Urgent: something new needs you")
+    journey.sees(worry)
+    journey.choose("How urgent is this?", "high")
+    journey.button("Set urgency")
+    journey.choose("Who takes this on?", "Lee")
+    journey.button("Assign")
+    journey.fill("What was done?", "Called Jay; he is safe. Housing team asked to move him.")
+    journey.button("Add to the record")
+    journey.fill("Outcome", "Moved to another hostel. Nothing more needed.")
+    journey.button("Close with this outcome")
+    journey.sees("Moved to another hostel. Nothing more needed.")
+
+    # Sam sees that it was received, and nothing of what was done.
+    journey.start(sam)
+    journey.tap(page.get_by_role("region", name="My mentees").locator("a[href*='/meetings/']"))
+    for private in ("Moved to another hostel", "Called Jay", "Housing team", "ex-partner"):
+        assert private not in page.content()
+    journey.done()
