@@ -36,6 +36,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env_str("SITE_NAME", "Alongside")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The charity behind the site, as printed on a volunteer's record (and anything else on paper).
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", SITE_NAME)
+ORGANISATION_ADDRESS = env_str("ORGANISATION_ADDRESS")
 
 INSTALLED_APPS = [
     # Ours first, so our templates override the ones of the packages below.
