@@ -19,6 +19,8 @@ from mentoring import services
 from mentoring.choices import MeetingPlace
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, meeting_of
+from tests.volunteering.factories import ShiftFactory, ensure_roles
+from volunteering.models import Shift, VolunteerRole
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,7 +65,7 @@ class Journey:
         self.tap(self.page.get_by_text("Menu", exact=True), lands=False)
         self.link(name, within=self.page.get_by_role("navigation", name="Main"), exact=True)
 
-    def fill(self, label: str, value: str, *, exact: bool = False):
+    def fill(self, label, value: str, *, exact: bool = False):
         self.taps += 1
         self.page.get_by_label(label, exact=exact).fill(value)
 
@@ -322,4 +324,107 @@ def test_worry_after_meeting(journey, page):
     journey.tap(page.get_by_role("region", name="My mentees").locator("a[href*='/meetings/']"))
     for private in ("Moved to another hostel", "Called Jay", "Housing team", "ex-partner"):
         assert private not in page.content()
+    journey.done()
+
+
+# 4 ------------------------------------------------------------------------------------------
+
+DATE = re.compile(r"^Date:?$")
+
+
+def test_mentee_to_volunteer(journey, page, settings):
+    settings.ORGANISATION_NAME = "Alongside Recovery CIC"
+    settings.ORGANISATION_ADDRESS = "12 Mill Lane, Hackney, London E8 1AA"
+    ensure_roles()
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    jay = person(Role.MENTEE, display_name="Jay")
+    soon = timezone.localtime() + timedelta(days=2)
+    helper, mentor_role = (
+        VolunteerRole.objects.get(slug=slug) for slug in ("event-helper", "peer-mentor")
+    )
+    shifts = [
+        ShiftFactory(
+            role=helper,
+            starts_at=soon + timedelta(days=n),
+            ends_at=soon + timedelta(days=n, hours=3),
+            place=place,
+            places=4,
+        )
+        for n, place in enumerate(["Community café", "Town hall"])
+    ]
+    ShiftFactory(role=mentor_role, starts_at=soon, ends_at=soon + timedelta(hours=2))
+    # The coordinator records each step on the day it happened, a week or so back.
+    earlier = (timezone.localdate() - timedelta(days=10)).isoformat()
+
+    # Jay applies from Today.
+    journey.start(jay)
+    journey.link("Apply to volunteer")
+    journey.fill("Why would you like to volunteer?", "Someone met me at the gate. I want to.")
+    journey.tick("Event helper")
+    journey.button("Send my application")
+    journey.sees("Thank you for applying.")
+
+    # The coordinator moves him through the pipeline until he is cleared as an event helper.
+    journey.start(coordinator)
+    journey.link("1 person in the pipeline")
+    journey.link("Jay")
+    for stage, step in (("interview", "interview"), ("checks", None), ("induction", "induction")):
+        journey.choose("Move to", stage)
+        journey.button("Move")
+        if step:
+            journey.choose("Step", step)
+            journey.fill(DATE, earlier)
+            journey.button("Save step")
+        if stage == "checks":
+            journey.fill("Referee's name", "Ann Reed")
+            journey.fill("How they know the volunteer", "Hostel key worker")
+            journey.button("Add reference")
+            journey.fill("Received on", earlier)
+            journey.button("Record reference from Ann Reed")
+    journey.choose("Move to", "active")
+    journey.button("Move")
+    cleared = page.get_by_role("region", name="Cleared for").get_by_role("listitem")
+    expect(cleared.filter(has_text="Event helper").first).to_contain_text("Cleared")
+    expect(cleared.filter(has_text="Peer mentor").first).to_contain_text("Not yet")
+
+    # Jay signs up for both event-helper shifts; the peer-mentor shift is not offered to him.
+    journey.start(jay)
+    journey.link("Find a shift")
+    expect(page.get_by_role("link", name=re.compile("^Peer mentor"))).to_have_count(0)
+    for shift in shifts:
+        journey.link(f"Event helper, {timezone.localtime(shift.starts_at):%a %-d %b}")
+        journey.button("Sign up")
+        journey.sees("You are signed up. Thank you!")
+        journey.link("Back to shifts")
+
+    # The shifts happen (moved into the past rather than waiting), and he logs their hours.
+    for n, shift in enumerate(shifts):
+        held = timezone.now() - timedelta(days=n + 1)
+        Shift.objects.filter(pk=shift.pk).update(starts_at=held, ends_at=held + timedelta(hours=3))
+    journey.start(jay)
+    journey.link("Volunteering", within=page.get_by_role("region", name="Volunteering"))
+    journey.link("My hours", within=page.get_by_role("navigation", name="Volunteering"))
+    for _shift in shifts:
+        journey.link("Log Event helper")
+        expect(page.get_by_label("Hours")).to_have_value("3")
+        journey.button("Log hours")
+        journey.sees("Your hours are logged.")
+    expect(page.get_by_role("link", name="Log Event helper")).to_have_count(0)
+    journey.sees("Waiting for approval: 6 hours")
+
+    # The coordinator approves both at once.
+    journey.start(coordinator)
+    journey.link("2 hours entries waiting for approval")
+    journey.tick("Select all (2 entries)")
+    journey.button("Approve ticked")
+    journey.sees("2 entries decided.")
+
+    # Jay's total and his printable record have gone up, with the charity's name and address.
+    journey.start(jay)
+    journey.link("Volunteering", within=page.get_by_role("region", name="Volunteering"))
+    journey.sees("Approved: 6 hours")
+    journey.link("Print my record of training and hours")
+    expect(page.get_by_role("row", name=re.compile("Event helper"))).to_contain_text("6 hours")
+    journey.sees("Alongside Recovery CIC")
+    journey.sees("12 Mill Lane, Hackney, London E8 1AA")
     journey.done()
