@@ -193,6 +193,8 @@ def shift_detail(request, pk: int):
             and signup.status == SignupStatus.SIGNED_UP
             and shift.starts_at < timezone.now(),
             "is_coordinator": is_coordinator(request.user),
+            # Their shifts list (a coordinator who does not volunteer has none: the rota).
+            "can_volunteer": request.user.has_role(Role.VOLUNTEER, Role.PEER_MENTOR),
             "started": shift.starts_at <= timezone.now(),
         },
     )
