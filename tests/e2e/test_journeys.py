@@ -19,7 +19,7 @@ from mentoring import services
 from mentoring.choices import MeetingPlace
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, meeting_of
-from tests.volunteering.factories import ShiftFactory, ensure_roles
+from tests.volunteering.factories import ShiftFactory, ensure_roles, make_cleared
 from volunteering.models import Shift, VolunteerRole
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -427,4 +427,106 @@ def test_mentee_to_volunteer(journey, page, settings):
     expect(page.get_by_role("row", name=re.compile("Event helper"))).to_contain_text("6 hours")
     journey.sees("Alongside Recovery CIC")
     journey.sees("12 Mill Lane, Hackney, London E8 1AA")
+    journey.done()
+
+
+# 5 ------------------------------------------------------------------------------------------
+
+
+def test_coordinators_week(journey, page):
+    ensure_roles()
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    ann, bo, cy = (
+        person(Role.VOLUNTEER, display_name=name, email=f"{name.lower()}@example.org")
+        for name in ("Ann", "Bo", "Cy")
+    )
+    for volunteer in (ann, bo, cy):
+        make_cleared(volunteer, "event-helper")
+    # Next week's Tuesday and Wednesday: both on the rota's next page, whatever today is.
+    today = timezone.localdate()
+    weekly_day = today + timedelta(days=7 - today.weekday() + 1)
+    one_off_day = weekly_day + timedelta(days=1)
+
+    # Dee makes a weekly shift (one place, this week and next) and a one-off.
+    journey.start(coordinator)
+    journey.menu("Volunteering")
+    journey.link("Rota", within=page.get_by_role("navigation", name="Coordinating volunteers"))
+    for day, place, places, repeat in (
+        (weekly_day, "Community café", "1", "1"),
+        (one_off_day, "Town hall", "2", "0"),
+    ):
+        journey.link("New shift")
+        journey.choose("Role", "Event helper")
+        journey.fill(DATE, day.isoformat())
+        journey.fill("Starts", "10:00")
+        journey.fill("Ends", "13:00")
+        journey.fill(re.compile(r"^Place:?$"), place)
+        journey.fill("Number of places", places)
+        journey.fill("Repeat weekly for how many more weeks?", repeat)
+        journey.button("Create shift")
+    journey.sees("1 shift(s) created.")
+    weekly = Shift.objects.filter(place="Community café").order_by("starts_at")
+    assert [timezone.localdate(s.starts_at) for s in weekly] == [
+        weekly_day,
+        weekly_day + timedelta(days=7),
+    ]
+
+    def shift_link(day):
+        return re.compile(rf"^Event helper, {day:%a %-d %b}, 10:00")
+
+    # Ann takes the weekly shift's one place; Bo, then Cy, join its waiting list; Cy also
+    # takes the one-off.
+    for volunteer, answer in ((ann, "Sign up"), (bo, "Join the waiting list"), (cy, None)):
+        journey.start(volunteer)
+        journey.link("Find a shift")
+        journey.tap(page.get_by_role("link", name=shift_link(weekly_day)))
+        journey.button(answer or "Join the waiting list")
+        if volunteer == cy:
+            journey.link("Back to shifts")
+            journey.tap(page.get_by_role("link", name=shift_link(one_off_day)))
+            journey.button("Sign up")
+
+    # Dee moves the weekly shift an hour later: everyone on it, or waiting, is told.
+    journey.start(coordinator)
+    journey.menu("Volunteering")
+    journey.link("Rota", within=page.get_by_role("navigation", name="Coordinating volunteers"))
+    journey.link("Next week")
+    day = page.get_by_role("region", name=f"{weekly_day:%A %-d %B}")
+    journey.link("10:00–13:00 Event helper", within=day)
+    journey.link("Change or cancel this shift")
+    journey.fill("Starts", "11:00")
+    journey.fill("Ends", "14:00")
+    journey.button("Save the changes")
+    journey.sees("Shift changed. We have told everyone on it.")
+
+    # ...and cancels the one-off: one person was on it.
+    journey.link("Back to the rota")
+    day = page.get_by_role("region", name=f"{one_off_day:%A %-d %B}")
+    journey.link("10:00–13:00 Event helper", within=day)
+    journey.link("Change or cancel this shift")
+    journey.button("Cancel this shift")
+    journey.sees("Shift cancelled. We have told the 1 person on it.")
+
+    # Each is told on Today. Ann can no longer come, and withdraws.
+    journey.start(cy)
+    journey.sees(f"Shift cancelled: Event helper, {one_off_day:%A %-d %B}")
+    journey.start(bo)
+    journey.sees("Shift changed: Event helper, now")
+    journey.start(ann)
+    journey.link("Shift changed: Event helper, now")
+    journey.button("Withdraw from this shift")
+    journey.sees("You have withdrawn from this shift.")
+
+    # The freed place goes to the first on the waiting list, Bo; Cy is still waiting.
+    journey.start(bo)
+    journey.link("A place came up: Event helper")
+    expect(page.get_by_role("main")).to_contain_text("11:00")
+    journey.sees("Signed up", exact=True)
+    journey.start(cy)
+    journey.sees("(you are on the waiting list)")
+    journey.link("Find a shift")
+    link = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name=re.compile(f"{weekly_day:%a %-d %b}, 11:00"))
+    )
+    expect(link.first).to_contain_text("On the waiting list")
     journey.done()
