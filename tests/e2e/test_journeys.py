@@ -17,8 +17,11 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from mentoring import services
 from mentoring.choices import MeetingPlace
+from mentoring.models import Meeting
+from mentoring.partners.models import MentorIntro
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, meeting_of
+from tests.mentoring.partner_factories import organisation, partner_worker
 from tests.volunteering.factories import ShiftFactory, ensure_roles, make_cleared
 from volunteering.models import Shift, VolunteerRole
 
@@ -293,13 +296,14 @@ def test_worry_after_meeting(journey, page):
     jay = person(display_name="Jay")
     sam = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name="Sam"))
     match = _active_pair(coordinator, jay, sam)
-    meeting_of(match, in_hours=20)
+    meeting = meeting_of(match, in_hours=20)
+    when = f"{timezone.localtime(meeting.starts_at):%a %-d %b, %H:%M}"  # as the card shows it
     worry = "Jay said his ex-partner has been waiting outside his hostel at night."
 
     # Sam raises a concern from the meeting, starting at his Today.
     journey.start(sam)
     mentees = page.get_by_role("region", name="My mentees")
-    journey.tap(mentees.locator("a[href*='/mentoring/meetings/']"))
+    journey.link(when, within=mentees)
     journey.link("Raise a safeguarding concern")
     journey.fill("What happened or what worries you", worry)
     journey.button("Send to the safeguarding lead")
@@ -321,7 +325,7 @@ def test_worry_after_meeting(journey, page):
 
     # Sam sees that it was received, and nothing of what was done.
     journey.start(sam)
-    journey.tap(page.get_by_role("region", name="My mentees").locator("a[href*='/meetings/']"))
+    journey.link(when, within=page.get_by_role("region", name="My mentees"))
     for private in ("Moved to another hostel", "Called Jay", "Housing team", "ex-partner"):
         assert private not in page.content()
     journey.done()
@@ -529,4 +533,105 @@ def test_coordinators_week(journey, page):
         has=page.get_by_role("link", name=re.compile(f"{weekly_day:%a %-d %b}, 11:00"))
     )
     expect(link.first).to_contain_text("On the waiting list")
+    journey.done()
+
+
+# 8 (issue 16) -------------------------------------------------------------------------------
+
+
+def test_partner_referral_to_gate(journey, page):
+    worker = partner_worker(organisation("Northshire Probation"), display_name="Pat")
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    jay = person(display_name="Jay", email="jay@example.org")
+    mentors = {}
+    for name, words in (
+        ("Sam", "I came out of Northshire in 2021. I know the first week is the hardest."),
+        ("Ash", "Five years clean. I like football and a cheap café."),
+        ("Bo", "I cook a lot, and I am good with forms and phone calls."),
+    ):
+        mentors[name] = cleared_mentor(person(Role.PEER_MENTOR, Role.VOLUNTEER, display_name=name))
+        MentorIntro.objects.create(mentor=mentors[name], words=words)
+    sam = mentors["Sam"]
+    release = timezone.localdate() + timedelta(days=5)
+
+    # Pat, a probation worker, refers Jay from her Today, with a release date.
+    journey.start(worker)
+    journey.link("Refer someone", within=page.get_by_role("region", name="Your referrals"))
+    journey.fill("Their name", "Jay")
+    journey.choose("Best way to reach them", "email")
+    journey.fill("E-mail address (if any)", "jay@example.org")
+    journey.fill("How to reach them safely", "E-mail only, please")
+    journey.fill("Prison (if they are in prison)", "HMP Northshire")
+    journey.fill("Release date (if known)", release.isoformat())
+    journey.tick("Housing")
+    journey.tick("Their prison and release date")
+    journey.tick("I asked the person and they agreed")
+    journey.fill("Risk information (only coordinators read this)", "Not near Town Rd")
+    journey.button("Send the referral")
+    journey.sees("Waiting for the person")
+
+    # Jay sees who referred him and what was passed on, and agrees.
+    journey.start(jay)
+    journey.link("Northshire Probation referred you for a peer mentor")
+    journey.sees("Pat at Northshire Probation referred you")
+    assert "Not near Town Rd" not in journey.main_text()
+    journey.button("Yes, I agree to be referred")
+    journey.sees("Thank you. We have saved your answer.")
+
+    # The coordinator offers him three mentors to choose from.
+    journey.start(coordinator)
+    journey.link("Someone agreed to their referral")
+    journey.link("Find a mentor")
+    journey.link("Let them choose: offer two or three mentors")
+    for name in mentors:
+        journey.tick(name, exact=True)
+    journey.button("Send the list")
+    journey.sees("Sent. They will choose, or tell us.")
+
+    # Jay reads them in their own words and picks Sam.
+    journey.start(jay)
+    journey.link("Choose your mentor")
+    for words in ("the first week is the hardest", "I like football", "good with forms"):
+        journey.sees(words)
+    journey.button("Choose Sam")
+    journey.sees("We have asked Sam.")
+
+    # Sam accepts.
+    journey.start(sam)
+    journey.link("Mentoring Jay?")
+    journey.button("Yes, I will")
+
+    # Jay says yes to meeting him.
+    journey.start(jay)
+    journey.link("Your mentor said yes")
+    journey.button("Yes, let's meet")
+
+    # Sam plans the first meeting: at the gate, on release day, at the prison, as it stands.
+    journey.start(sam)
+    journey.link("Jay said yes: you can start")
+    expect(page.get_by_label("Day")).to_have_value(release.isoformat())
+    expect(page.get_by_label("How you will meet")).to_have_value(MeetingPlace.PRISON_GATE)
+    expect(page.get_by_label("Where")).to_have_value("HMP Northshire")
+    journey.button("Plan it")
+    meeting = Meeting.objects.get(match__mentee=jay)
+    assert timezone.localtime(meeting.starts_at).date() == release
+    assert meeting.place_kind == MeetingPlace.PRISON_GATE
+
+    # Release day comes (the clock moves on), and Sam records that they met.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))
+    journey.start(sam)
+    journey.link("Jay", within=page.get_by_role("region", name="My mentees"), exact=True)
+    meeting.refresh_from_db()
+    met = f"{timezone.localtime(meeting.starts_at):%A %-d %B, %H:%M}"  # as the page shows it
+    journey.link(met, within=page.get_by_role("region", name="Meetings"))
+    journey.choose("What happened", "held")
+    journey.tap(page.get_by_role("button", name="Save", exact=True))
+
+    # Pat sees "First meeting held", and nothing more.
+    journey.start(worker)
+    journey.link("Jay", within=page.get_by_role("region", name="Your referrals"))
+    journey.sees("First meeting held")
+    main = journey.main_text()
+    for private in ("Sam", "gate", "Not near Town Rd", "E-mail only", "football"):
+        assert private not in main, private
     journey.done()
