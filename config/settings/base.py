@@ -514,6 +514,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 10)
 PAGE_CACHE_GENERATION_IN_CACHE = bool(REDIS_URL)
 # Storyteller approval then moderator publishing; a story's workflow must not silently skip.
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+# A finished review publishes even when its last approver may not publish directly (the
+# involvement lead approving a story): stories/workflows.py.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "stories.workflows.publish_workflow_state"
 WAGTAIL_MODERATION_ENABLED = True
 
 
