@@ -11,7 +11,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from accounts.roles import Role
@@ -19,6 +21,8 @@ from mentoring import services
 from mentoring.choices import MeetingPlace
 from mentoring.models import Meeting
 from mentoring.partners.models import MentorIntro
+from stories.models import StoryConsent, StoryPage
+from tests.cms import factories as cms_factories
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, meeting_of
 from tests.mentoring.partner_factories import organisation, partner_worker
@@ -44,18 +48,27 @@ class Journey:
 
     def check(self):
         self.page.wait_for_load_state()
+        if "/admin/" in self.page.url:
+            # Wagtail's messages fade in: axe would measure a colour half way.
+            self.page.wait_for_timeout(1000)
         self._axe(self.page)
 
     def tap(self, locator, *, lands: bool = True):
         """Tap ``locator``; when it loads a page, wait for it and check it."""
         locator = locator.first if locator.count() > 1 else locator
         self.taps += 1
-        if lands:
-            with self.page.expect_navigation():
+        try:
+            if lands:
+                with self.page.expect_navigation():
+                    locator.click()
+            else:
                 locator.click()
+        except PlaywrightTimeoutError as error:
+            # Say what the person had in front of them, not only what was missing.
+            seen = self.page.locator("body").aria_snapshot()
+            raise AssertionError(f"{error}\non {self.page.url}:\n{seen}") from None
+        if lands:
             self.check()
-        else:
-            locator.click()
 
     def link(self, name: str, *, within=None, exact: bool = False):
         self.tap((within or self.page).get_by_role("link", name=name, exact=exact))
@@ -68,17 +81,23 @@ class Journey:
         self.tap(self.page.get_by_text("Menu", exact=True), lands=False)
         self.link(name, within=self.page.get_by_role("navigation", name="Main"), exact=True)
 
-    def fill(self, label, value: str, *, exact: bool = False):
-        self.taps += 1
-        self.page.get_by_label(label, exact=exact).fill(value)
+    def _field(self, label, role, exact):
+        # In Wagtail's admin a panel is labelled like its field: ask for the field's role there.
+        if role:
+            return self.page.get_by_role(role, name=label, exact=exact)
+        return self.page.get_by_label(label, exact=exact)
 
-    def tick(self, label: str, *, exact: bool = False):
+    def fill(self, label, value: str, *, exact: bool = False, role: str | None = None):
         self.taps += 1
-        self.page.get_by_label(label, exact=exact).check()
+        self._field(label, role, exact).fill(value)
 
-    def choose(self, label: str, value: str):
+    def tick(self, label, *, exact: bool = False, role: str | None = None):
         self.taps += 1
-        self.page.get_by_label(label).select_option(value)
+        self._field(label, role, exact).check()
+
+    def choose(self, label, value: str, *, role: str | None = None):
+        self.taps += 1
+        self._field(label, role, False).select_option(value)
 
     def sees(self, text: str, *, exact: bool = False):
         expect(self.page.get_by_text(text, exact=exact).first).to_be_visible()
@@ -634,4 +653,126 @@ def test_partner_referral_to_gate(journey, page):
     main = journey.main_text()
     for private in ("Sam", "gate", "Not near Town Rd", "E-mail only", "football"):
         assert private not in main, private
+    journey.done()
+
+
+# 6 ------------------------------------------------------------------------------------------
+
+
+def _settled(found, page, seconds=20):
+    """Poll until the browser's last action has reached the database (see test_stories)."""
+    for _ in range(seconds * 5):
+        if result := found():
+            page.wait_for_load_state("networkidle")
+            return result
+        page.wait_for_timeout(200)
+    raise AssertionError("the browser's action never reached the database")
+
+
+def _admin_actions(page):
+    """Open the admin's footer menu of actions (Submit, Approve, ...)."""
+    page.locator(
+        ".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']"
+    ).last.click()
+
+
+def test_story_draft_to_withdrawal(journey, page, browser, live_server, settings):
+    settings.WAGTAIL_AUTOSAVE_INTERVAL = 0  # see test_stories: autosave races a timed submit
+    cache.clear()
+    cms_factories.ensure_site()
+    lead = person(Role.INVOLVEMENT_LEAD, display_name="Lou")
+    person(Role.MODERATOR, display_name="Mo")
+    kim = person(display_name="Kim", email="kim@example.org")
+
+    # Lou reaches the admin from her menu and drafts Kim's story under a pseudonym.
+    journey.start(lead)
+    journey.menu("Edit the website")
+    journey.link(re.compile("Pages created in"))
+    journey.link("Stories", exact=True)  # the stories list's page in the editor
+    journey.link("Stories", within=page.get_by_role("navigation", name="Breadcrumb"), exact=True)
+    journey.link("Add child page")  # a story is the only kind of page here
+    journey.fill("Title*", "Out of the gate", role="textbox")
+    journey.fill("Told by*", "K.", role="textbox")  # the pseudonym Kim chose
+    journey.fill("Storyteller's account", "kim@example.org", role="textbox")
+    journey.fill("Content note", "mentions prison", role="textbox")
+    journey.tap(page.get_by_role("button", name="Insert a block").first, lands=False)
+    journey.tap(page.get_by_role("option", name="Paragraph").first, lands=False)
+    editor = page.locator(".public-DraftEditor-content").first
+    editor.wait_for()
+    editor.click()
+    journey.taps += 1
+    editor.press_sequentially("The day I left, a peer mentor was waiting with a coffee.")
+    page.get_by_role(
+        "textbox", name="Told by*"
+    ).click()  # leave the editor so it writes its hidden field
+    expect(page.locator('input[name="body-0-value"]')).to_have_value(re.compile("coffee"))
+    for box in ("No other person is named", "No place that could identify", "Faces are blurred"):
+        journey.tick(box, role="checkbox")
+    _admin_actions(page)
+    journey.taps += 1
+    journey.button(re.compile("Submit to Story review"))
+    story = _settled(lambda: StoryPage.objects.filter(title="Out of the gate").first(), page)
+    assert not story.live
+
+    # She records Kim's consent (Stories, then Consent records, in the admin's menu).
+    journey.tap(page.get_by_role("button", name="Toggle sidebar"), lands=False)
+    journey.tap(page.get_by_role("button", name="Stories"), lands=False)
+    journey.link("Consent records")
+    journey.link(re.compile("Add"))
+    journey.tap(page.get_by_role("button", name="Choose a page"), lands=False)
+    chooser = page.get_by_role("dialog")
+    journey.fill("Search term", "Out of the gate")
+    journey.tap(chooser.get_by_role("link", name="Out of the gate"), lands=False)
+    journey.fill("Who consented", "Kim S.", role="textbox")
+    journey.choose("How", "written", role="combobox")
+    journey.tick("This website", role="checkbox")
+    journey.fill(
+        "Review consent by",
+        (timezone.localdate() + timedelta(days=365)).isoformat(),
+        role="textbox",
+    )
+    journey.button("Save")
+    assert StoryConsent.objects.filter(story=story).exists()
+
+    # Kim reads the final words from her Today and approves them.
+    journey.start(kim)
+    journey.link("Read it and tell us if it is right")
+    journey.sees("The day I left")
+    journey.button("Yes, it is right")
+    journey.sees("Thank you: the involvement lead will check it and publish it.")
+
+    # Lou, not a chat moderator, publishes it.
+    journey.start(lead)
+    journey.menu("Edit the website")
+    journey.link(re.compile("Out of the gate"))
+    _admin_actions(page)
+    journey.taps += 1
+    journey.tap(
+        page.locator(
+            'button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])'
+        ),
+        lands=False,
+    )
+    _settled(lambda: StoryPage.objects.filter(pk=story.pk, live=True).first(), page)
+
+    # A visitor finds it in the list, the search, the feed and the sitemap.
+    visitor = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
+    reader = visitor.new_page()
+
+    def everywhere() -> dict[str, bool]:
+        found = {}
+        for where in ("/stories/", "/site/search/?q=coffee", "/stories/feed/", "/sitemap.xml"):
+            response = reader.request.get(where)
+            found[where] = "Out of the gate" in response.text() or story.url in response.text()
+        found["page"] = reader.request.get(story.url).status == 200
+        return found
+
+    assert all(everywhere().values()), everywhere()
+
+    # Kim takes it down from her Today, after a confirmation step: it is gone everywhere at once.
+    journey.start(kim)
+    journey.link("Take my story down")
+    journey.button("Yes, take it down")
+    assert not any(everywhere().values()), everywhere()
+    visitor.close()
     journey.done()
