@@ -16,11 +16,14 @@ def cards_for(user) -> list[TodayCard]:
     if user.has_role(Role.MENTEE):
         meeting = selectors.next_meetings(user, limit=1)  # 1 query
         goals = selectors.goals_with_progress(user).filter(status=GoalStatus.WORKING)[:3]  # 1
+        meeting = next(iter(meeting), None)
+        # Where things are when no meeting is planned yet: 1 query, only then.
+        match = None if meeting else selectors.current_match_for_mentee(user)
         cards.append(
             TodayCard(
                 title=_("My mentoring"),
                 template="mentoring/cards/mentee.html",
-                context={"meeting": next(iter(meeting), None), "goals": list(goals)},
+                context={"meeting": meeting, "match": match, "goals": list(goals)},
                 order=5,
                 url=reverse("mentoring:home"),
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import date as date_filter
@@ -116,6 +117,11 @@ def refer(*, person: User, by: User, phone: str = "", **fields) -> Referral:
     if any(need not in Need.values for need in fields.get("needs", [])):
         raise ValidationError(_("Choose needs from the list."))
     referral = Referral.objects.create(person=person, referred_by=by, **fields)
+    if not person.has_role(Role.MENTEE):
+        # Being referred makes the person a mentee: their goals, their mentoring card on Today
+        # and, once a mentor says yes, the match page are theirs from now on.
+        person.groups.add(Group.objects.get_or_create(name=Role.MENTEE)[0])
+        person.forget_roles()
     if referral.consent_to_share:
         settings_row, _created = MenteeSettings.objects.get_or_create(mentee=person)
         if not settings_row.shared:

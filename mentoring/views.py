@@ -250,8 +250,9 @@ def match_detail(request, pk: int):
     }
     if can_see_meeting(user, match):
         context["meetings"] = match.meetings.order_by("-starts_at", "-id")
-    if is_mentor and match.status in (MatchStatus.ACTIVE, MatchStatus.PAUSED):
-        # Read on every load, so a change the mentee makes shows at once.
+    if is_mentor and match.status in (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED):
+        # What the mentee lets their mentor see, also on a proposal: it is what the mentor
+        # decides on. Read on every load, so a change the mentee makes shows at once.
         context["shared"] = selectors.shared_with_mentor(match)
         context["SharedItem"] = SharedItem
         if SharedItem.GOALS in context["shared"].items:
@@ -460,8 +461,9 @@ def meeting_move(request, pk: int):
     form = forms.MeetingForm(
         _posted(request),
         initial={
-            "day": local.date(),
-            "time": local.time().replace(second=0, microsecond=0),
+            # As text: a date input shows a value only in ISO form (yyyy-mm-dd).
+            "day": local.date().isoformat(),
+            "time": local.strftime("%H:%M"),
             "minutes": meeting.minutes,
             "place_kind": meeting.place_kind,
             "place": meeting.place,

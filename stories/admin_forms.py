@@ -28,7 +28,8 @@ class StoryPageForm(WagtailAdminPageForm):
                 label=field.label,
                 help_text=_(
                     "Optional: the e-mail address of the storyteller's Alongside account. They "
-                    "then approve the text before a moderator publishes, and can withdraw it."
+                    "then approve the text before the involvement lead publishes, and can "
+                    "withdraw it."
                 ),
                 widget=forms.EmailInput,
                 error_messages={"invalid_choice": _("No account has this e-mail address.")},

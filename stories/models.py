@@ -87,8 +87,8 @@ class StoryPage(BasePage):
         related_name="+",
         verbose_name=_("storyteller's account"),
         help_text=_(
-            "Optional. When set, the storyteller approves the text before a moderator publishes, "
-            "and can withdraw consent from their own home page."
+            "Optional. When set, the storyteller approves the text before the involvement lead "
+            "publishes, and can withdraw consent from their own home page."
         ),
     )
     themes = ParentalManyToManyField(StoryTheme, blank=True, verbose_name=_("themes"))
@@ -252,14 +252,15 @@ class StorytellerApprovalTask(Task):
 
 
 class StoryModerationTask(AbstractGroupApprovalTask):
-    """Moderators publish. Approving is not offered while consent or the checklist is missing."""
+    """The involvement lead publishes (the task's group; migration 0003). Approving is not
+    offered while consent or the checklist is missing."""
 
     class Meta:
-        verbose_name = _("Moderator publishes story")
+        verbose_name = _("Involvement lead publishes story")
 
     @classmethod
     def get_description(cls):
-        return _("Moderators check the story and publish it")
+        return _("The involvement lead checks the story and publishes it")
 
     def get_actions(self, obj, user):
         actions = super().get_actions(obj, user)

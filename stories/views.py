@@ -44,7 +44,7 @@ def review(request, task_state_id: int):
             )
             messages.success(
                 request,
-                _("Thank you: a moderator will check it next.")
+                _("Thank you: the involvement lead will check it and publish it.")
                 if decision == "approve"
                 else _("Thank you: the involvement lead will look at your changes."),
             )

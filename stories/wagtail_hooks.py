@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
@@ -64,3 +66,9 @@ def featured_stories(request):
         .order_by("-first_published_at")
         .only("title", "url_path", "summary", "told_by", "content_note")[:3]
     )
+
+
+@hooks.register("insert_editor_js")
+def name_rich_text_editors():
+    """Give each rich-text editor in the page editor a name screen readers can say."""
+    return format_html('<script src="{}" defer></script>', static("js/admin-editor-names.js"))

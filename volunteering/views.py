@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
@@ -197,6 +198,8 @@ def shift_detail(request, pk: int):
             and signup.status == SignupStatus.SIGNED_UP
             and shift.starts_at < timezone.now(),
             "is_coordinator": is_coordinator(request.user),
+            # Their shifts list (a coordinator who does not volunteer has none: the rota).
+            "can_volunteer": request.user.has_role(Role.VOLUNTEER, Role.PEER_MENTOR),
             "started": shift.starts_at <= timezone.now(),
         },
     )
@@ -296,7 +299,12 @@ def my_record(request):
     return render(
         request,
         "volunteering/my_record.html",
-        {"record": selectors.printable_record(request.user), "today": timezone.localdate()},
+        {
+            "record": selectors.printable_record(request.user),
+            "today": timezone.localdate(),
+            "organisation": settings.ORGANISATION_NAME,
+            "address": settings.ORGANISATION_ADDRESS,
+        },
     )
 
 
@@ -605,7 +613,12 @@ def cancel_shift(request, pk: int):
 def approvals(request):
     require_coordinator(request.user)
     pending = selectors.pending_hours()
-    form = DecideHoursForm(request.POST or None, entry_ids=[entry.pk for entry in pending])
+    data = request.POST or None
+    if data is not None and data.get("all") == "yes":
+        # "Select all": every entry the page showed (never one that arrived since).
+        data = data.copy()
+        data.setlist("entries", data.getlist("shown"))
+    form = DecideHoursForm(data, entry_ids=[entry.pk for entry in pending])
     if request.method == "POST":
         if form.is_valid():
             decided = services.decide_hours(

@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env_str("SITE_NAME", "Alongside")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The charity behind the site, as printed on a volunteer's record (and anything else on paper).
+ORGANISATION_NAME = env_str("ORGANISATION_NAME", SITE_NAME)
+ORGANISATION_ADDRESS = env_str("ORGANISATION_ADDRESS")
 
 INSTALLED_APPS = [
     # Ours first, so our templates override the ones of the packages below.
@@ -541,6 +544,9 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60 * 10)
 PAGE_CACHE_GENERATION_IN_CACHE = bool(REDIS_URL)
 # Storyteller approval then moderator publishing; a story's workflow must not silently skip.
 WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+# A finished review publishes even when its last approver may not publish directly (the
+# involvement lead approving a story): stories/workflows.py.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "stories.workflows.publish_workflow_state"
 WAGTAIL_MODERATION_ENABLED = True
 
 

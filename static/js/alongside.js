@@ -12,6 +12,22 @@
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
 
+  // "Select all" boxes (data-tick-all="<name>"): tick or untick every box of that name in the
+  // form; unticking one of them unticks "select all". Without this file the server reads it.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.form) { return; }
+    var name = box.getAttribute("data-tick-all");
+    if (name) {
+      box.form.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (one) {
+        one.checked = box.checked;
+      });
+      return;
+    }
+    var all = box.form.querySelector('[data-tick-all="' + box.name + '"]');
+    if (all && !box.checked) { all.checked = false; }
+  });
+
   // "Get notifications on this phone" (preferences page): shown only where web push works and
   // the site has VAPID keys (the section carries the public key). Texts and e-mail still go.
   var box = document.querySelector("[data-push]");

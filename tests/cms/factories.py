@@ -130,7 +130,14 @@ def ensure_site() -> None:
         Page.add_root(title="Root", slug="root", locale=locale)
     cms = importlib.import_module("cms.migrations.0002_site_pages_roles_glossary")
     stories = importlib.import_module("stories.migrations.0002_index_themes_workflow")
-    for step in (cms.build_site, cms.grant_permissions, stories.build, stories.grant_permissions):
+    publishers = importlib.import_module("stories.migrations.0003_involvement_lead_publishes")
+    for step in (
+        cms.build_site,
+        cms.grant_permissions,
+        stories.build,
+        stories.grant_permissions,
+        publishers.involvement_lead_publishes,
+    ):
         step(apps, None)
 
 

@@ -22,7 +22,7 @@ def _site():
 
 
 def test_story_written_approved_published_read_and_withdrawn(
-    page, login, browser, live_server, involvement_lead, moderator, settings
+    page, login, browser, live_server, involvement_lead, settings
 ):
     # Wagtail's autosave may create the draft while the test is still typing, and the explicit
     # submit then races it; a person would not notice, a timed test does.
@@ -77,8 +77,8 @@ def test_story_written_approved_published_read_and_withdrawn(
     page.get_by_role("button", name="Yes, it is right").click()
     page.wait_for_url("**/me/")
 
-    # 3. The moderator approves in the admin, which publishes it.
-    login(page, moderator)
+    # 3. The involvement lead (not a chat moderator) approves in the admin, which publishes it.
+    login(page, involvement_lead)
     page.goto(f"/admin/pages/{story.pk}/edit/")
     page.locator(
         ".footer__container .dropdown-toggle, [data-w-dropdown-target='toggle']"

@@ -94,7 +94,7 @@ def test_involvement_lead_cannot_publish_only_submit(client_of, involvement_lead
     assert not story.live
     state = WorkflowState.objects.get(object_id=str(story.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    # No storyteller account: the storyteller step is skipped, a moderator is next.
+    # No storyteller account: the storyteller step is skipped, the lead's publishing is next.
     assert state.current_task_state.task.specific.__class__.__name__ == "StoryModerationTask"
 
     # Publishing directly is refused to the involvement lead (no publish permission).
@@ -102,14 +102,18 @@ def test_involvement_lead_cannot_publish_only_submit(client_of, involvement_lead
     assert not Page.objects.get(pk=story.pk).live
 
 
-def test_moderator_is_not_offered_approval_while_consent_is_missing(moderator, involvement_lead):
+def test_the_lead_is_not_offered_approval_while_consent_is_missing(moderator, involvement_lead):
     story = factories.story(consent=False, publish=False)
     workflow = story.get_workflow()
     state = workflow.start(story, involvement_lead)
     task = state.current_task_state.task.specific
-    assert [a for a in task.get_actions(story, moderator) if a[0].startswith("approve")] == []
+    assert [
+        a for a in task.get_actions(story, involvement_lead) if a[0].startswith("approve")
+    ] == []
     factories.give_consent(story)
-    assert any(a[0] == "approve" for a in task.get_actions(story, moderator))
+    assert any(a[0] == "approve" for a in task.get_actions(story, involvement_lead))
+    # A chat moderator is not part of the story review.
+    assert not [a for a in task.get_actions(story, moderator) if a[0].startswith("approve")]
 
 
 def test_a_story_cannot_be_created_live():

@@ -113,6 +113,26 @@ def test_coordinator_approves_many_at_once(client_of, coordinator, event_helper,
     assert third.status == HoursStatus.PENDING
 
 
+def test_select_all_approves_every_entry_the_page_showed_and_no_other(
+    client_of, coordinator, event_helper, role
+):
+    client = client_of(coordinator)
+    first = log(event_helper, role, minutes=60)
+    second = log(event_helper, role, minutes=90)
+    page = client.get(reverse("volunteering:approvals")).content.decode()
+    assert "Select all (2 entries)" in page
+    arrived_since = log(event_helper, role, minutes=30, worked_on=timezone.localdate())
+
+    client.post(
+        reverse("volunteering:approvals"),
+        {"all": "yes", "shown": [first.pk, second.pk], "decision": "approve"},
+    )
+
+    assert selectors.hours_totals(event_helper).approved_minutes == 150
+    arrived_since.refresh_from_db()
+    assert arrived_since.status == HoursStatus.PENDING
+
+
 def test_coordinator_rejects_one(client_of, coordinator, pending_entry):
     client_of(coordinator).post(
         reverse("volunteering:approvals"), {"entries": [pending_entry.pk], "decision": "reject"}
