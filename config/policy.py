@@ -277,11 +277,11 @@ def frame_allowed(
     return SIGNED_IN in rule or (relation is not None and relation in rule) or bool(roles & rule)
 
 
-def our_url_names() -> set[str]:
-    """Every URL name whose view is ours (Wagtail's, allauth's and Django's admin are theirs)."""
+def named_views() -> dict[str, object]:
+    """Every named URL of the site -> its view (the first, where a name is used twice)."""
     from django.urls import URLPattern, URLResolver, get_resolver
 
-    names: set[str] = set()
+    found: dict[str, object] = {}
 
     def walk(patterns, namespace):
         for pattern in patterns:
@@ -290,9 +290,17 @@ def our_url_names() -> set[str]:
                 full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
                 walk(pattern.url_patterns, full)
             elif isinstance(pattern, URLPattern) and pattern.name:
-                module = (getattr(pattern.callback, "__module__", "") or "").split(".")[0]
-                if module in OUR_MODULES:
-                    names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                found.setdefault(name, pattern.callback)
 
     walk(get_resolver().url_patterns, None)
-    return names
+    return found
+
+
+def our_url_names() -> set[str]:
+    """Every URL name whose view is ours (Wagtail's, allauth's and Django's admin are theirs)."""
+    return {
+        name
+        for name, view in named_views().items()
+        if (getattr(view, "__module__", "") or "").split(".")[0] in OUR_MODULES
+    }

@@ -32,7 +32,7 @@ from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +40,7 @@ from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm
 from accounts.roles import Role
 from chat import crisis_forms
 from chat import forms as chat_forms
-from config.policy import OUR_MODULES, POLICY, our_url_names
+from config.policy import OUR_MODULES, POLICY, named_views, our_url_names
 from impact.forms import PeriodForm
 from mentoring import forms as mentoring_forms
 from mentoring.outcomes import forms as outcome_forms
@@ -248,20 +248,7 @@ WRITES_ON_REFUSAL = {
 
 
 def _callbacks() -> dict[str, object]:
-    found: dict[str, object] = {}
-
-    def walk(patterns, namespace):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = pattern.namespace
-                full = f"{namespace}:{inner}" if namespace and inner else inner or namespace
-                walk(pattern.url_patterns, full)
-            elif isinstance(pattern, URLPattern) and pattern.name:
-                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
-                found.setdefault(name, pattern.callback)
-
-    walk(get_resolver().url_patterns, None)
-    return found
+    return named_views()
 
 
 def _allowed_methods(callback) -> set[str] | None:
