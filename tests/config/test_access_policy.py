@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 import pytest
 from django.apps import apps
@@ -165,3 +166,37 @@ def _write_observation(url_name, outcomes):
     data[url_name] = {label: [allowed, relation] for label, (allowed, relation) in outcomes.items()}
     with open(OBSERVE, "w", encoding="utf-8") as handle:
         json.dump(data, handle, indent=1, sort_keys=True)
+
+
+# Rows that let nobody in by role or relation: the view checks something of its own.
+CHECKED_BY_THE_VIEW = {
+    "chat:floor": "only the person the chair gave the floor to, at that moment",
+    "mentoring:outcomes:step": "only while the person's own questionnaire is open",
+    "mentoring:partners:mine": "only a partner worker whose access is in force today",
+    "mentoring:partners:shortlist": "only the person a shortlist was sent to, while it is open",
+    "notifications:sms_inbound": "only the text provider, by its signature",
+    "notifications:sms_status": "only the text provider, by its signature",
+}
+
+
+@pytest.mark.django_db
+def test_every_row_opens_to_someone_and_the_size_is_reported(settings):
+    """A row that lets nobody in is a page nobody can use, unless its view checks something of
+    its own (named above). Writes the table's size and how many cells it allows."""
+    world = build_world(settings)
+    people = _people(world)
+    allowed, nobody = 0, set()
+    for url_name in URL_NAMES:
+        _kwargs, relations = target(url_name, _route_kwargs(url_name), world)
+        rule = POLICY.get(url_name, frozenset())
+        opens = sum(
+            bool(expected(rule, user, _relation(user, relations))) for _label, user in people
+        )
+        allowed += opens
+        if not opens:
+            nobody.add(url_name)
+    assert nobody == set(CHECKED_BY_THE_VIEW)
+    sys.stdout.write(
+        f"\npolicy: url_names={len(URL_NAMES)} people={len(people)} "
+        f"cells={len(URL_NAMES) * len(people)} allowed={allowed}\n"
+    )
