@@ -40,6 +40,28 @@ class AccountsConfig(AppConfig):
         # Every app's addresses take ids as <id:pk>: a 30-digit id is a 404, not a server error.
         register_converter(IdConverter, "id")
 
+    def retention_rules(self):
+        from accounts.retention import Rule, expire_audit_events
+
+        return [
+            Rule(
+                key="accounts.audit",
+                description=_(
+                    "The record of actions (who looked at or changed a sensitive record, and "
+                    "when): deleted %(period)s after each action."
+                ),
+                apply=expire_audit_events,
+                default_months=72,
+                order=90,
+            )
+        ]
+
+    def daily(self, now):
+        """The retention schedule (accounts/retention.py): every app's rules, audited."""
+        from accounts import retention
+
+        retention.run(now)
+
     def personal_data(self, user):
         from accounts.personal_data import account_sections
 

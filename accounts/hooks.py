@@ -29,6 +29,8 @@ An app's AppConfig may define any of these methods; accounts calls them on every
   Keep titles discreet (no prison, drugs or health words, another person by their chosen name only)
   unless ``details`` (the person asked for details in notices). Cancelled things stay in, marked
   ``cancelled``, so a phone that already has them shows the change.
+- ``retention_rules() -> Iterable[accounts.retention.Rule]``: how long the app keeps its sensitive
+  records (``<app>/retention.py``); applied by the daily sweep, listed in plain words on "My data".
 - ``find_local_services(needs, area, limit) -> Iterable[ServiceSummary]``: published local
   services (``accounts.directory``) that help with any of ``needs`` (``ServiceNeed`` values) in
   the town or part of town ``area`` (as a person wrote it), and services for everywhere.
@@ -142,6 +144,10 @@ def local_services(*, needs, area: str, limit: int = 6) -> list:
 def local_services_by_id(ids) -> list:
     ids = list(ids)
     return _collect("local_services_by_id", ids) if ids else []
+
+
+def retention_rules() -> list:
+    return _collect("retention_rules")
 
 
 def run_daily(now) -> None:

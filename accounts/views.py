@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import services
+from accounts import retention, services
 from accounts.forms import DeleteAccountForm, ProfileForm, RolesForm, show_service_errors
 from accounts.hooks import attention_items, my_data_sections, today_cards
 from accounts.models import ConsentPurpose, User
@@ -110,7 +110,11 @@ def my_data(request):
     return render(
         request,
         "accounts/my_data.html",
-        {"delete_form": DeleteAccountForm(), "sections": my_data_sections(request)},
+        {
+            "delete_form": DeleteAccountForm(),
+            "sections": my_data_sections(request),
+            "retention_rules": retention.rules(),
+        },
     )
 
 

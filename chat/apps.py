@@ -51,6 +51,11 @@ class ChatConfig(AppConfig):
             )
         ]
 
+    def retention_rules(self):
+        from chat.retention import rules
+
+        return rules()
+
     def daily(self, now):
         """Crises nobody picked up are escalated (also from a deferred task and
         `manage.py escalate_crises` on cron); blocked messages kept for moderators expire."""

@@ -78,6 +78,11 @@ class MentoringConfig(AppConfig):
         seed_outcomes(personas, stdout)
         seed_partners(personas, stdout)
 
+    def retention_rules(self):
+        from mentoring.retention import rules
+
+        return rules()
+
     def daily(self, now):
         from mentoring.partners.choice import tell_coordinators_of_late_answers
         from mentoring.tasks import enqueue_due_reminders

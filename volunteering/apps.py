@@ -32,6 +32,11 @@ class VolunteeringConfig(AppConfig):
 
         seed(personas, stdout)
 
+    def retention_rules(self):
+        from volunteering.retention import rules
+
+        return rules()
+
     def daily(self, now):
         from django.utils import timezone
 

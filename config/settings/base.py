@@ -508,6 +508,23 @@ def _volunteer_hour_value():
 VOLUNTEER_HOUR_VALUE_GBP = _volunteer_hour_value()
 
 
+# --- Retention (accounts/retention.py) ---------------------------------------------------------
+
+# How many months each sensitive record is kept (rules declared in each app's retention.py, applied
+# by `manage.py run_daily`, listed on "My data"). Override one with RETENTION_MONTHS_<KEY>, the key
+# in capitals with "_" for "." (RETENTION_MONTHS_CHAT_MESSAGES=12).
+RETENTION_MONTHS = {
+    key: env_int("RETENTION_MONTHS_" + key.upper().replace(".", "_"), months)
+    for key, months in {
+        "mentoring.risk_notes": 12,
+        "volunteering.dbs_disclosures": 12,
+        "volunteering.risk_assessments": 12,
+        "chat.messages": 24,
+        "accounts.audit": 72,
+    }.items()
+}
+
+
 # --- Mentoring (mentoring/) ---------------------------------------------------------------------
 
 # The programme's eligibility rule for peer mentors: released from prison, or in recovery, for at
