@@ -58,6 +58,16 @@ class DateField(forms.DateField):
     default_validators = [validate_date_in_range]
 
 
+def validate_moment_in_range(value) -> None:
+    validate_date_in_range(value.date())
+
+
+class DateTimeField(forms.DateTimeField):
+    """A date and time people type, refused with a plain message outside 1900-2100."""
+
+    default_validators = [validate_moment_in_range]
+
+
 class IdConverter:
     """``<id:pk>`` in an address: 1 to 18 digits, so an id that cannot exist is a plain 404."""
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.roles import Role
@@ -74,7 +75,7 @@ class ShiftForm(forms.Form):
         required=False,
         empty_label=_("Every room (the whole organisation)"),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = inputs.DateTimeField(
         label=_("From"),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -83,7 +84,7 @@ class ShiftForm(forms.Form):
             "invalid": _("Please give a date and time."),
         },
     )
-    ends_at = forms.DateTimeField(
+    ends_at = inputs.DateTimeField(
         label=_("Until"),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

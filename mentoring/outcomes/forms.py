@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from mentoring.outcomes.models import ClockKind, Face
 from mentoring.outcomes.questionnaires import Item
 
@@ -85,13 +86,13 @@ class ReflectionForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("Which date"), choices=ClockKind.choices)
-    started_on = forms.DateField(
+    started_on = inputs.DateField(
         label=_("The date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     shared_with_mentor = forms.BooleanField(label=_("My mentor may see this"), required=False)
 
 
 class StartAgainForm(forms.Form):
-    on = forms.DateField(
+    on = inputs.DateField(
         label=_("Starting again on"), widget=forms.DateInput(attrs={"type": "date"})
     )

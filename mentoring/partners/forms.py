@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import inputs
 from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.organisations import OrganisationKind
@@ -41,7 +42,7 @@ class PartnerReferralForm(forms.Form):
     prison = forms.CharField(
         label=_("Prison (if they are in prison)"), max_length=120, required=False
     )
-    release_date = forms.DateField(label=_("Release date (if known)"), required=False, widget=DATE)
+    release_date = inputs.DateField(label=_("Release date (if known)"), required=False, widget=DATE)
     needs = forms.MultipleChoiceField(
         label=_("What they want help with"),
         choices=Need.choices,
@@ -99,8 +100,8 @@ class OrganisationForm(forms.Form):
 class AgreementForm(forms.Form):
     title = forms.CharField(label=_("Title of the information-sharing agreement"), max_length=120)
     reference = forms.CharField(label=_("Reference (optional)"), max_length=60, required=False)
-    starts_on = forms.DateField(label=_("In force from"), widget=DATE)
-    ends_on = forms.DateField(label=_("In force until (optional)"), required=False, widget=DATE)
+    starts_on = inputs.DateField(label=_("In force from"), widget=DATE)
+    ends_on = inputs.DateField(label=_("In force until (optional)"), required=False, widget=DATE)
 
 
 class InviteForm(forms.Form):
@@ -133,7 +134,7 @@ class CorrectionForm(forms.Form):
         label=_("How to reach me safely"), max_length=300, required=False
     )
     prison = forms.CharField(label=_("Prison"), max_length=120, required=False)
-    release_date = forms.DateField(label=_("Release date"), required=False, widget=DATE)
+    release_date = inputs.DateField(label=_("Release date"), required=False, widget=DATE)
     needs = forms.MultipleChoiceField(
         label=_("What I want help with"),
         choices=Need.choices,
@@ -167,7 +168,7 @@ class DisclosureForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How"), choices=[c for c in DisclosureChannel.choices if c[0] != "product"]
     )
-    at = forms.DateTimeField(
+    at = inputs.DateTimeField(
         label=_("When"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
