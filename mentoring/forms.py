@@ -65,9 +65,17 @@ class ReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     consent_to_share = forms.BooleanField(
-        label=_("I agree that my mentor may see what I want help with and when I am free"),
+        # Names every item shared on agreeing (services.DEFAULT_SHARED); a test holds them
+        # together.
+        label=_(
+            "I agree that my mentor may see what I want help with, when I am usually free, "
+            "my area and my goals"
+        ),
         required=False,
-        help_text=_("Release date, prison and your story stay private unless you choose later."),
+        help_text=_(
+            "Your release date, the prison and your story stay private unless you choose later, "
+            'on "What my mentor sees".'
+        ),
     )
 
 

@@ -194,7 +194,10 @@ def test_referral_to_first_meeting(journey, page):
     journey.fill("Prison (if any)", "HMP Northshire")
     journey.fill("Release date (if any)", release.isoformat())
     journey.tick("Tuesday evenings")
-    journey.tick("I agree that my mentor may see what I want help with and when I am free")
+    journey.tick(
+        "I agree that my mentor may see what I want help with, when I am usually free, "
+        "my area and my goals"
+    )
     journey.button("Save and find mentors")
     suggestion = page.locator("li.suggestion").first
     expect(suggestion.get_by_text("Both live in Hackney")).to_be_visible()
