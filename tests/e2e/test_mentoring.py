@@ -34,7 +34,7 @@ def test_referral_to_meeting_on_a_phone(page, login, assert_accessible, live_ser
     assert_accessible(page)
     page.get_by_label("E-mail address of the person").fill(mentee.email)
     page.get_by_label("Best way to get in touch").select_option("text")
-    page.get_by_label("Area").fill("Hackney")
+    page.get_by_role("textbox", name="Area").fill("Hackney")
     page.get_by_label("Tuesday evenings").check()
     page.get_by_role("button", name="Save and find mentors").click()
     page.wait_for_url(re.compile(r"/suggestions/$"))
