@@ -4,6 +4,7 @@ every task closed as if it had run alone, and one notice's fault never holds up 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_started
 from django_tasks_db.management.commands.db_worker import Worker
@@ -93,3 +94,40 @@ def test_a_notice_that_cannot_be_rendered_fails_its_own_task_only(settings, monk
     assert "a template that cannot be rendered" in tasks[broken.pk].traceback
     failed = Delivery.objects.get(notification=broken)
     assert failed.status == DeliveryStatus.FAILED and "cannot be rendered" in failed.error
+
+
+class BrokenMail:
+    """An e-mail server that cannot be reached."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        return True
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("Connection refused")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_that_cannot_go_is_tried_again_later_then_reported(settings, caplog):
+    settings.TASKS = DATABASE_QUEUE
+    settings.EMAIL_BACKEND = "tests.notifications.test_batches.BrokenMail"
+    someone = person()
+    notice = tell(someone, "unreachable")
+    run_worker()
+    row = Delivery.objects.get(notification=notice)
+    assert row.status == DeliveryStatus.QUEUED and "refused" in row.error and row.attempts == 1
+    later = DBTaskResult.objects.filter(status=TaskResultStatus.READY).get()
+    assert later.run_after > timezone.now()  # tried again in a few minutes, not dropped
+
+    for _attempt in range(delivery.MAX_ATTEMPTS - 1):
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+        run_worker()
+    row.refresh_from_db()
+    assert row.status == DeliveryStatus.FAILED and row.attempts == delivery.MAX_ATTEMPTS
+    assert any("Could not send" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
