@@ -129,6 +129,27 @@ async def test_ending_my_other_sessions_closes_their_sockets_not_this_ones(jay, 
         await on_laptop.close()
 
 
+async def test_changing_my_password_closes_the_sockets_of_my_other_sessions(jay, fresh_layer):
+    phone, laptop, on_phone, on_laptop = await _two_sessions(jay)
+    try:
+        # On the laptop: a new password. The phone's session ends, and its open chat with it.
+        response = await sync_to_async(laptop.post)(
+            reverse("account_change_password"),
+            {
+                "oldpassword": TEST_PASSWORD,
+                "password1": "a new long passphrase 2026",
+                "password2": "a new long passphrase 2026",
+            },
+        )
+        assert response.status_code == 302
+        assert await on_phone.closed_because_session_ended()
+        today = await sync_to_async(phone.get)(reverse("accounts:today"))
+        assert today.status_code == 302 and "/accounts/login/" in today["Location"]
+    finally:
+        await on_phone.close()
+        await on_laptop.close()
+
+
 async def test_deactivating_from_any_screen_closes_every_session_and_socket(jay, fresh_layer):
     _phone, _laptop, on_phone, on_laptop = await _two_sessions(jay)
 
