@@ -20,19 +20,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import ngettext
 
+from accounts.dates import add_months
+
 AUDIT_ACTION = "retention.applied"
 
 
 def months_before(moment: datetime, months: int) -> datetime:
     """``moment`` less whole months, keeping the day where the month allows (31 Mar → 28 Feb)."""
-    index = moment.month - 1 - months
-    year, month = moment.year + index // 12, index % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(moment)  # pragma: no cover - day 28 always exists
+    return add_months(moment, -months)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.dates import add_months
 from accounts.storage import get_private_storage
 
 
@@ -28,18 +29,6 @@ class DBSLevel(models.TextChoices):
 
 # A higher level of check also covers the roles that need a lower one.
 DBS_RANK = {DBSLevel.NONE: 0, DBSLevel.BASIC: 1, DBSLevel.STANDARD: 2, DBSLevel.ENHANCED: 3}
-
-
-def add_months(start: date, months: int) -> date:
-    """``start`` plus whole months, keeping the day where the month allows (31 Jan + 1 → 28 Feb)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return start.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise ValueError(start)  # pragma: no cover - day 28 always exists
 
 
 class TrainingCourse(models.Model):
