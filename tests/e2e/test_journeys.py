@@ -23,6 +23,7 @@ from mentoring.models import Meeting
 from mentoring.partners.models import MentorIntro
 from stories.models import StoryConsent, StoryPage
 from tests.cms import factories as cms_factories
+from tests.e2e.waiting import wait_for
 from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, meeting_of
 from tests.mentoring.partner_factories import organisation, partner_worker
@@ -665,16 +666,6 @@ def test_partner_referral_to_gate(journey, page):
 # 6 ------------------------------------------------------------------------------------------
 
 
-def _settled(found, page, seconds=20):
-    """Poll until the browser's last action has reached the database (see test_stories)."""
-    for _ in range(seconds * 5):
-        if result := found():
-            page.wait_for_load_state("networkidle")
-            return result
-        page.wait_for_timeout(200)
-    raise AssertionError("the browser's action never reached the database")
-
-
 def _admin_actions(page):
     """Open the admin's footer menu of actions (Submit, Approve, ...)."""
     page.locator(
@@ -717,7 +708,7 @@ def test_story_draft_to_withdrawal(journey, page, browser, live_server, settings
     _admin_actions(page)
     journey.taps += 1
     journey.button(re.compile("Submit to Story review"))
-    story = _settled(lambda: StoryPage.objects.filter(title="Out of the gate").first(), page)
+    story = wait_for(lambda: StoryPage.objects.filter(title="Out of the gate").first(), page)
     assert not story.live
 
     # She records Kim's consent (Stories, then Consent records, in the admin's menu).
@@ -759,7 +750,7 @@ def test_story_draft_to_withdrawal(journey, page, browser, live_server, settings
         ),
         lands=False,
     )
-    _settled(lambda: StoryPage.objects.filter(pk=story.pk, live=True).first(), page)
+    wait_for(lambda: StoryPage.objects.filter(pk=story.pk, live=True).first(), page)
 
     # A visitor finds it in the list, the search, the feed and the sitemap.
     visitor = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)

@@ -134,6 +134,16 @@ ROTA = {
     "chat:check_in_wordings",
     "chat:delete_check_in_wording",
 }
+# What a coordinator and an admin both reach: people and roles, rooms, attendees, the report.
+STAFF_DESK = {
+    "accounts:people",
+    "accounts:person_roles",
+    "chat:join",
+    "chat:new_room",
+    "cms:event_attendees",
+    "cms:event_attendees_csv",
+    "impact:report",
+}
 VOLUNTEER = {
     "volunteering:home",
     "volunteering:shifts",
@@ -216,14 +226,8 @@ REACHES: dict[str, set[str]] = {
     | WORRY
     | CRISIS
     | ROTA
+    | STAFF_DESK
     | {
-        "accounts:people",
-        "accounts:person_roles",
-        "chat:join",
-        "chat:new_room",
-        "cms:event_attendees",
-        "cms:event_attendees_csv",
-        "impact:report",
         "impact:missed_twice",
         "impact:no_recent_shift",
         "mentoring:referrals",
@@ -308,17 +312,11 @@ REACHES: dict[str, set[str]] = {
     | WORRY
     | CRISIS
     | ROTA
+    | STAFF_DESK
     | {
         "wagtailadmin_home",
         "chat:filters",
         "chat:delete_filter",
-        "accounts:people",
-        "accounts:person_roles",
-        "chat:join",
-        "chat:new_room",
-        "cms:event_attendees",
-        "cms:event_attendees_csv",
-        "impact:report",
     },
     # Kept to their own few pages (mentoring.partners.middleware.PARTNER_ALLOWED).
     # Their access is ended by a coordinator; texts are not for them.

@@ -10,6 +10,7 @@ from wagtail.models import TaskState
 from accounts.roles import Role
 from stories.models import StoryIndexPage, StoryPage
 from tests.cms import factories
+from tests.e2e.waiting import wait_for
 from tests.factories import person
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,8 +59,8 @@ def test_story_written_approved_published_read_and_withdrawn(
     )
     submit.wait_for()
     submit.click()
-    story = _wait_for(lambda: StoryPage.objects.filter(title="Out of the gate").first(), page)
-    assert _wait_for(
+    story = wait_for(lambda: StoryPage.objects.filter(title="Out of the gate").first(), page)
+    assert wait_for(
         lambda: TaskState.objects.filter(
             workflow_state__object_id=str(story.pk), status="in_progress"
         ).first(),
@@ -86,7 +87,7 @@ def test_story_written_approved_published_read_and_withdrawn(
     page.locator(
         'button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])'
     ).click()
-    assert _wait_for(lambda: StoryPage.objects.filter(pk=story.pk, live=True).first(), page)
+    assert wait_for(lambda: StoryPage.objects.filter(pk=story.pk, live=True).first(), page)
 
     # 4. A visitor on a phone reads it behind its content note.
     visitor = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url)
@@ -107,18 +108,6 @@ def test_story_written_approved_published_read_and_withdrawn(
     response = reader.goto(story.url)
     assert response.status == 404
     visitor.close()
-
-
-def _wait_for(found, page, seconds=20):
-    """The browser's request commits in the live server's thread: poll until it has, then let
-    the browser finish its navigation (its last response may still set the session cookie,
-    which would overwrite the next person's log-in)."""
-    for _ in range(seconds * 5):
-        if result := found():
-            page.wait_for_load_state("networkidle")
-            return result
-        page.wait_for_timeout(200)
-    raise AssertionError("the browser's action never reached the database")
 
 
 @pytest.mark.parametrize("which", ["home", "story", "event", "glossary", "stories"])
