@@ -48,7 +48,8 @@ class AccountsConfig(AppConfig):
                 key="accounts.audit",
                 description=_(
                     "The record of actions (who looked at or changed a sensitive record, and "
-                    "when): deleted %(period)s after each action."
+                    "when): deleted %(period)s after each action, except the record of who "
+                    "read or acted on a safeguarding concern, kept as long as the concern is."
                 ),
                 apply=expire_audit_events,
                 default_months=72,

@@ -150,6 +150,12 @@ def retention_rules() -> list:
     return _collect("retention_rules")
 
 
+def audit_trail_kept() -> list:
+    """Models whose audit trail is kept for as long as the record itself is (each app's
+    ``audit_trail_kept()`` hook returns model classes)."""
+    return _collect("audit_trail_kept")
+
+
 def run_daily(now) -> None:
     for config in apps.get_app_configs():
         hook = getattr(config, "daily", None)

@@ -79,8 +79,18 @@ def run(now: datetime) -> dict[str, int]:
 
 def expire_audit_events(before: datetime) -> int:
     """The audit trail itself: events older than the period go (retention's own records among
-    them, but never one younger than the period)."""
+    them, but never one younger than the period), except the trail of a record that is still kept
+    and whose app asks for its trail to live as long as it does (the ``audit_trail_kept`` hook:
+    a safeguarding concern's record of who raised, read, triaged and closed it)."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from accounts.hooks import audit_trail_kept
     from accounts.models import AuditEvent
 
-    deleted, _ = AuditEvent.objects.filter(at__lt=before).delete()
+    old = AuditEvent.objects.filter(at__lt=before)
+    for model in audit_trail_kept():
+        still_kept = model._default_manager.annotate(key=Cast("pk", CharField())).values("key")
+        old = old.exclude(target_type=model._meta.label_lower, target_id__in=still_kept)
+    deleted, _ = old.delete()
     return deleted

@@ -13,6 +13,13 @@ class SafeguardingConfig(AppConfig):
     def ready(self):
         from safeguarding import notices  # noqa: F401 - declares what safeguarding tells people
 
+    def audit_trail_kept(self):
+        """Who raised, read, triaged and closed a concern is kept as long as the concern is,
+        not deleted with the rest of the audit trail after its period (accounts/retention.py)."""
+        from safeguarding.models import Concern
+
+        return [Concern]
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

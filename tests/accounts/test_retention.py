@@ -148,6 +148,30 @@ def test_the_audit_trail_expires_but_keeps_what_the_sweep_just_wrote():
     assert retention.run(NOW)["accounts.audit"] == 0  # its own record is younger than 72 months
 
 
+def test_the_trail_of_a_safeguarding_concern_lives_as_long_as_the_concern(mentee):
+    from accounts import audit
+    from safeguarding.services import raise_concern
+
+    concern = raise_concern(raised_by=None, summary="worried", subject=mentee, source_ref="auto:t")
+    gone = raise_concern(
+        raised_by=None, summary="closed long ago", subject=mentee, source_ref="auto:u"
+    )
+    kept_read = audit.record_view(actor=None, target=concern, subject=mentee, what="concern")
+    gone_read = audit.record_view(actor=None, target=gone, subject=mentee, what="concern")
+    other = AuditEvent.objects.create(
+        action="viewed", target_type="mentoring.referral", target_id=str(concern.pk)
+    )
+    events = [kept_read.pk, gone_read.pk, other.pk]
+    AuditEvent.objects.filter(pk__in=events).update(at=months_ago(73))
+    type(gone).objects.filter(pk=gone.pk).delete()
+
+    retention.run(NOW)
+
+    assert set(AuditEvent.objects.filter(pk__in=events).values_list("pk", flat=True)) == {
+        kept_read.pk
+    }
+
+
 def test_my_data_says_how_long_we_keep_things_in_plain_words(client_of, mentee):
     page = client_of(mentee).get(reverse("accounts:my_data")).content.decode()
 
@@ -156,6 +180,7 @@ def test_my_data_says_how_long_we_keep_things_in_plain_words(client_of, mentee):
     assert "Risk notes a coordinator wrote about a request for a mentor: deleted 12 months" in page
     assert "DBS (criminal record) checks: deleted 12 months" in page
     assert "record of actions" in page and "deleted 72 months after each action" in page
+    assert "safeguarding concern, kept as long as the concern is" in page
 
 
 def test_the_setting_changes_the_period_on_the_page_and_in_the_sweep(
