@@ -25,7 +25,7 @@ def report(request):
         return render(request, "impact/report.html", {"form": form}, status=400)
     period = form.cleaned_data["period"] if form.is_bound else selectors.Period.last_twelve_months()
     report = selectors.impact_report(period)
-    found: list[tables.Table | tables.Grid] = tables.all_tables(report)
+    found = tables.all_tables(report)
     by_source, source_grid = sources.source_tables(sources.sources_report(period))
     found.insert(2, by_source)  # after the journey, as the grid below it
     outcome = outcomes.outcomes_report(period)
