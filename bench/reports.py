@@ -7,7 +7,8 @@ Creates a dedicated database (``bench_reports``) on the PostgreSQL server named 
 (INSERT ... SELECT generate_series), times ``volunteering.selectors.monthly_report`` (median of
 several runs) and drops the database (BENCH_KEEP=1 keeps it, to look at query plans). The last
 line reads ``reports: rows=1000000 monthly_report_ms=<median> impact_report_ms=<median>
-outcomes_report_ms=<median>`` (bench/impact.py and bench/outcomes.py, each in its own database).
+outcomes_report_ms=<median> by_source_ms=<median>`` (bench/impact.py and bench/outcomes.py,
+each in its own database).
 """
 
 from __future__ import annotations
@@ -117,10 +118,14 @@ def main() -> None:
         check=True,
         env={**os.environ, "DATABASE_URL": original_url},
     )
-    outcomes_ms = outcomes.stdout.strip().splitlines()[-1].split("outcomes_report_ms=")[1]
+    last = outcomes.stdout.strip().splitlines()[-1]
+    outcomes_ms = last.split("outcomes_report_ms=")[1].split()[0]
+    # Who referred people (issue 16), timed by bench/outcomes.py on the same data.
+    by_source_ms = last.split("by_source_ms=")[1].split()[0]
     sys.stdout.write(
         f"reports: rows={rows} monthly_report_ms={statistics.median(timings):.0f} "
-        f"impact_report_ms={impact_ms} outcomes_report_ms={outcomes_ms}\n"
+        f"impact_report_ms={impact_ms} outcomes_report_ms={outcomes_ms} "
+        f"by_source_ms={by_source_ms}\n"
     )
 
 

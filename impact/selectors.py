@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
@@ -151,7 +150,6 @@ class Period:
 class ImpactReport:
     period: Period
     referrals: int = 0
-    referrals_by_source: dict[str, int] = field(default_factory=dict)
     attended_first_meeting: int = 0
     days_to_match: list[int] = field(default_factory=list)
     days_to_first_meeting: list[int] = field(default_factory=list)
@@ -194,15 +192,6 @@ class ImpactReport:
         return (Decimal(self.volunteer_minutes) / 60 * self.hour_value_gbp).quantize(Decimal("1"))
 
 
-class Source:
-    """Who made a referral."""
-
-    SELF = "self"
-    COORDINATOR = "coordinator"
-    PARTNER = "partner"
-    UNKNOWN = "unknown"
-
-
 def impact_report(period: Period, *, now: datetime | None = None) -> ImpactReport:
     """Every figure of the impact report for ``period``: nine queries whatever the data size.
 
@@ -235,32 +224,15 @@ def _received_in(period: Period):
 
 
 def _referrals(report: ImpactReport, period: Period) -> None:
-    by_self = Q(referred_by=F("person"))
-    by_coordinator = Exists(
-        Group.user_set.through.objects.filter(
-            user_id=OuterRef("referred_by_id"), group__name=Role.COORDINATOR
-        )
-    )
+    """How many people were referred, and how many went to a first meeting. Who referred them
+    is in ``impact.sources``."""
     attended = Exists(
         Meeting.objects.filter(match__referral=OuterRef("pk"), status=MeetingStatus.HELD)
     )
     totals = _received_in(period).aggregate(
-        total=Count("id"),
-        unknown=Count("id", filter=Q(referred_by__isnull=True)),
-        by_self=Count("id", filter=by_self),
-        by_coordinator=Count("id", filter=~by_self & Q(by_coordinator)),
-        attended=Count("id", filter=Q(attended)),
+        total=Count("id"), attended=Count("id", filter=Q(attended))
     )
     report.referrals = totals["total"]
-    report.referrals_by_source = {
-        Source.SELF: totals["by_self"],
-        Source.COORDINATOR: totals["by_coordinator"],
-        Source.PARTNER: totals["total"]
-        - totals["by_self"]
-        - totals["by_coordinator"]
-        - totals["unknown"],
-        Source.UNKNOWN: totals["unknown"],
-    }
     report.attended_first_meeting = totals["attended"]
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from impact.selectors import ImpactReport, Source
+from impact.selectors import ImpactReport
 from mentoring.choices import EndReason, Need
 
 SMALL = 5
@@ -41,12 +41,22 @@ def show_share(part: int, whole: int) -> str:
 
 
 def show_median(values: list[int]) -> str:
+    """The middle value of ``values`` (days), hidden when worked out from fewer than 5 people."""
+    return _show_days(values, statistics.median)
+
+
+def show_upper_quartile(values: list[int]) -> str:
+    """The value 3 in 4 of ``values`` are at or below (the 75th percentile, in days), hidden as
+    the median is. Taken between the two nearest values, as a spreadsheet's QUARTILE does."""
+    return _show_days(values, lambda v: statistics.quantiles(v, n=4, method="inclusive")[2])
+
+
+def _show_days(values: list[int], middle) -> str:
     if not values:
         return "–"
     if len(values) < SMALL:
         return str(NOT_SHOWN)
-    median = statistics.median(values)
-    return str(_("%(days)s days")) % {"days": number_format(median, decimal_pos=0)}
+    return str(_("%(days)s days")) % {"days": number_format(middle(values), decimal_pos=0)}
 
 
 @dataclass
@@ -69,10 +79,11 @@ class Table:
     adds_up: bool = True  # the rows are parts of a total shown elsewhere
 
     def finish(self) -> Table:
-        """Hide small counts (and one more when only one would be hidden); size the bars."""
+        """Hide small counts (and one more when only one would be hidden); size the bars. A row
+        already marked hidden stays hidden, whatever its count."""
         counted = [row for row in self.rows if row.value is not None]
         for row in counted:
-            row.hidden = is_small(row.value)
+            row.hidden = row.hidden or is_small(row.value)
         hidden = [row for row in counted if row.hidden]
         if self.adds_up and len(hidden) == 1:
             others = sorted((row for row in counted if not row.hidden and row.value), key=_size)
@@ -86,6 +97,22 @@ class Table:
                 row.shown = number_format(row.value, force_grouping=True)
                 row.width = round(100 * row.value / largest) if largest else 0
         return self
+
+    def csv_rows(self) -> list[list[str]]:
+        return [[self.heading, self.value_heading], *([row.label, row.shown] for row in self.rows)]
+
+
+@dataclass
+class Grid:
+    """A table of several columns whose cells are already shown (suppressed) text."""
+
+    name: str  # used in the CSV address, as a Table's
+    caption: str
+    headings: list[str]  # the first names the rows
+    rows: list[list[str]] = field(default_factory=list)  # a label, then a cell per heading
+
+    def csv_rows(self) -> list[list[str]]:
+        return [self.headings, *self.rows]
 
 
 def _size(row: Row) -> int:
@@ -131,29 +158,8 @@ def key_figures(report: ImpactReport) -> Table:
     )
 
 
-SOURCE_LABELS = {
-    Source.SELF: _("Referred themselves"),
-    Source.COORDINATOR: _("Referred by a coordinator"),
-    Source.PARTNER: _("Referred by a partner agency worker"),
-    Source.UNKNOWN: _("Not recorded"),
-}
-
 # The six areas commissioners ask about, then learning (mentoring's seventh).
 GOAL_AREAS = [Need.HOUSING, Need.WORK, Need.RECOVERY, Need.FAMILY, Need.HEALTH, Need.MONEY]
-
-
-def referrals_by_source(report: ImpactReport) -> Table:
-    return Table(
-        name="referrals",
-        caption=str(_("Where referrals came from")),
-        heading=str(_("Source")),
-        value_heading=str(_("People referred")),
-        rows=[
-            Row(str(label), "", report.referrals_by_source.get(source, 0))
-            for source, label in SOURCE_LABELS.items()
-        ],
-        chart=True,
-    ).finish()
 
 
 def journey(report: ImpactReport) -> Table:
@@ -200,7 +206,6 @@ def all_tables(report: ImpactReport) -> list[Table]:
     return [
         key_figures(report),
         journey(report),
-        referrals_by_source(report),
         goals_by_area(report),
         endings(report),
     ]

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from impact import outcomes, selectors, tables
+from impact import outcomes, selectors, sources, tables
 from impact.forms import PeriodForm
 from impact.permissions import require_coordinator, require_report_reader
 from mentoring import selectors as mentoring_selectors
@@ -26,11 +26,13 @@ def report(request):
     period = form.cleaned_data["period"] if form.is_bound else selectors.Period.last_twelve_months()
     report = selectors.impact_report(period)
     found = tables.all_tables(report)
+    by_source, source_grid = sources.source_tables(sources.sources_report(period))
+    found.insert(2, by_source)  # after the journey, as the grid below it
     outcome = outcomes.outcomes_report(period)
     found[0].rows += outcomes.key_rows(outcome)
     found += outcomes.outcome_tables(outcome)
     if request.GET.get("format") == "csv":
-        return _csv(found, request.GET.get("table", ""), period)
+        return _csv([*found, source_grid], request.GET.get("table", ""), period)
     return render(
         request,
         "impact/report.html",
@@ -39,6 +41,7 @@ def report(request):
             "report": report,
             "summary": found[0],
             "charts": found[1:],
+            "by_source": source_grid,
             "query": _query(period),
         },
     )
@@ -48,17 +51,16 @@ def _query(period: selectors.Period) -> str:
     return f"start={period.start.isoformat()}&end={period.end.isoformat()}"
 
 
-def _csv(found: list[tables.Table], name: str, period: selectors.Period) -> HttpResponse:
+def _csv(
+    found: list[tables.Table | tables.Grid], name: str, period: selectors.Period
+) -> HttpResponse:
     table = next((table for table in found if table.name == name), None)
     if table is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"impact-{table.name}-{period.start.isoformat()}-to-{period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([table.heading, table.value_heading])
-    for row in table.rows:
-        writer.writerow([row.label, row.shown])
+    csv.writer(response).writerows(table.csv_rows())
     return response
 
 

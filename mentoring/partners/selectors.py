@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -280,3 +280,37 @@ def referrals_by_organisation_kind(*, days: int = 365, today: date | None = None
         "total": _("fewer than 5") if 0 < total < SMALL else str(total),
         "days": days,
     }
+
+
+# Where a mentoring referral came from, besides the kinds of partner organisation.
+REFERRED_THEMSELVES = "self"
+REFERRED_BY_COORDINATOR = "coordinator"
+REFERRER_NOT_RECORDED = "unknown"
+
+
+def with_referral_source(referrals):
+    """``referrals`` (a Referral QuerySet) annotated with ``source``: who asked for the mentor.
+
+    In this order: the kind of partner organisation whose referral it became (the organisation
+    at the time, even if the worker has moved on or their account is gone); the person themself;
+    the kind of organisation of a partner worker on record as the referrer; anyone else on record
+    (only coordinators refer other people); and ``unknown`` when the referrer's account is gone.
+    An ``OrganisationKind`` value, or one of the three constants above. No query of its own:
+    three left joins (partner referral, referrer's partner-worker record, their organisations).
+    """
+    return referrals.annotate(
+        source=Case(
+            When(
+                partner_referral__isnull=False,
+                then=F("partner_referral__organisation__kind"),
+            ),
+            When(referred_by=F("person"), then=Value(REFERRED_THEMSELVES)),
+            When(
+                referred_by__partner_worker__isnull=False,
+                then=F("referred_by__partner_worker__organisation__kind"),
+            ),
+            When(referred_by__isnull=False, then=Value(REFERRED_BY_COORDINATOR)),
+            default=Value(REFERRER_NOT_RECORDED),
+            output_field=CharField(),
+        )
+    )

@@ -60,3 +60,25 @@ def test_the_impact_report_on_a_phone(page, login, assert_accessible, coordinato
     page.goto("/impact/?start=2026-02-30")
     expect(page.get_by_text("Enter a valid date.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_who_referred_people_fits_a_phone_and_prints(page, login, assert_accessible, coordinator):
+    build_world(coordinator, publishing=False)
+    login(page, coordinator)
+    page.goto("/impact/")
+    table = page.get_by_role("table", name="Who referred people, and what came of it")
+    expect(
+        table.get_by_role("row", name=re.compile("Referred by a housing service"))
+    ).to_contain_text("fewer than 5")
+    expect(
+        table.get_by_role("columnheader", name="Days from referral to first meeting (middle value)")
+    ).to_be_attached()
+    # The wide table scrolls inside its own box; the page itself does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+    page.emulate_media(media="print")
+    expect(
+        page.get_by_role("heading", name="Who referred people, and what came of it")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Key figures")).to_be_visible()
+    expect(page.get_by_role("heading", name="Goals reached, by area of life")).to_be_hidden()

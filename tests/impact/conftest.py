@@ -1,7 +1,7 @@
 """A small world with known answers for the impact report.
 
 In the last twelve months:
-- 13 people referred: 6 referred themselves, 5 by a coordinator, 2 by a partner agency worker;
+- 13 people referred: 6 referred themselves, 5 by a coordinator, 2 by a housing service's worker;
   plus 2 referred 500 days ago (outside the period, never counted).
 - 10 of them matched, after 2, 4, … 20 days (median 11); 7 went to a first meeting, 5 days after
   their match (7, 9, … 19 days after referral: median 13). 7 of 13 is 54%.
@@ -18,18 +18,21 @@ In the last twelve months:
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from accounts.organisations import OrganisationKind
 from accounts.roles import Role
 from cms.models import EventRegistration, RegistrationStatus
 from mentoring.choices import ContactPreference, EndReason, GoalStatus, MatchStatus, MeetingStatus
 from mentoring.models import Goal, Match, Meeting, Referral
 from tests.cms.factories import event, story
 from tests.factories import person
+from tests.mentoring.partner_factories import organisation, partner_worker
 from tests.volunteering.factories import ensure_roles
 from volunteering.models import HoursEntry, HoursStatus, Onboarding, Stage, VolunteerRole
 
@@ -57,7 +60,9 @@ def build_world(coordinator, *, publishing: bool = True) -> World:
     now = timezone.now()
     start = now - timedelta(days=100)
     mentor = person(Role.PEER_MENTOR, Role.VOLUNTEER)
-    partner = person()
+    partner = partner_worker(
+        organisation(f"Northshire Housing {uuid.uuid4().hex[:6]}", OrganisationKind.HOUSING)
+    )
     mentees = [person(Role.MENTEE) for _ in range(13)]
     referrers = [None] * 6 + [coordinator] * 5 + [partner] * 2
     referrals = [
