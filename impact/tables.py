@@ -3,7 +3,8 @@
 Any count of people from 1 to 4 is shown as "fewer than 5", and so is anything worked out from
 fewer than 5 people (a share, a median), so nobody can be recognised from the report. In a
 breakdown whose total appears elsewhere, hiding one row alone would let anyone subtract it back
-out, so the next smallest row is hidden too.
+out, so the next smallest row is hidden too; that one reads "hidden" (the page says why), never
+"fewer than 5", which would be untrue of it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from mentoring.choices import EndReason, Need
 SMALL = 5
 FEWER_THAN_5 = _("fewer than 5")
 NOT_SHOWN = _("not shown: fewer than 5 people")
+# A number of 5 or more hidden only so that a small one cannot be worked out from the total.
+HIDDEN_TO_PROTECT = _("hidden")
 
 
 def is_small(count: int) -> bool:
@@ -92,7 +95,9 @@ class Table:
         largest = max((row.value for row in counted if not row.hidden), default=0)
         for row in counted:
             if row.hidden:
-                row.shown, row.width = str(FEWER_THAN_5), 0
+                small = is_small(row.value)
+                row.shown = str(FEWER_THAN_5 if small else HIDDEN_TO_PROTECT)
+                row.width = 0
             else:
                 row.shown = number_format(row.value, force_grouping=True)
                 row.width = round(100 * row.value / largest) if largest else 0

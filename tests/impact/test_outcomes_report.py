@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from impact import outcomes
 from impact.selectors import Period
-from impact.tables import FEWER_THAN_5, NOT_SHOWN
+from impact.tables import FEWER_THAN_5, HIDDEN_TO_PROTECT, NOT_SHOWN
 from mentoring.choices import MatchStatus, MeetingStatus
 from mentoring.models import Match, Meeting, MeetingFeedback, Response
 from tests.factories import person
@@ -95,8 +95,9 @@ def test_ended_well_versus_disengaged_with_small_numbers_hidden(db):
     ended(mentor, person(Role.MENTEE), "disengaged")
     table = outcomes.endings(report())
     assert shown(table, "Stopped taking part") == str(FEWER_THAN_5)
-    # Hiding one row alone would let anyone subtract it back out: the next smallest goes too.
-    assert shown(table, "Ended well (goals met or moved on)") == str(FEWER_THAN_5)
+    # Hiding one row alone would let anyone subtract it back out: the next smallest goes too,
+    # and says why rather than calling 6 "fewer than 5".
+    assert shown(table, "Ended well (goals met or moved on)") == str(HIDDEN_TO_PROTECT)
     assert shown(table, "Share that ended well") == str(NOT_SHOWN)
 
 
@@ -158,7 +159,7 @@ def test_meeting_feedback_counts_with_small_numbers_hidden(db, mentor, mentee):
     table = outcomes.feedback(report())
     assert shown(table, "Not good") == str(FEWER_THAN_5)
     assert shown(table, "OK") == "0"
-    assert shown(table, "Good") == str(FEWER_THAN_5)  # the next smallest, so 1 cannot be found
+    assert shown(table, "Good") == str(HIDDEN_TO_PROTECT)  # the next smallest, so 1 cannot be found
 
 
 def test_the_page_and_the_spreadsheet_carry_the_new_tables(client_of, coordinator):
