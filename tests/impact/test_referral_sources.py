@@ -156,7 +156,9 @@ def test_the_table_hides_small_numbers_and_what_would_give_them_away(small_world
 
 def _hidden_cells_per_column(table) -> list[int]:
     sources_rows = table.rows[:-1]  # without "All referrals"
-    return [sum(1 for row in sources_rows if row[column] in (FEWER, HIDDEN)) for column in (1, 2, 3)]
+    return [
+        sum(1 for row in sources_rows if row[column] in (FEWER, HIDDEN)) for column in (1, 2, 3)
+    ]
 
 
 def test_a_total_never_gives_a_hidden_count_back(coordinator):
