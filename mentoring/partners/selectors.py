@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
@@ -235,52 +235,7 @@ def gate_meeting_defaults(match: Match, today: date | None = None) -> dict:
     }
 
 
-# --- Reports ------------------------------------------------------------------------------------
-
-SMALL = 5
-
-
-def referrals_by_organisation_kind(*, days: int = 365, today: date | None = None) -> dict:
-    """Partner referrals received in the last ``days`` days, by kind of organisation, with small
-    numbers hidden: a count from 1 to 4 shows as "fewer than 5"; when only one row would be
-    hidden, the next smallest is hidden too, so it cannot be worked out from the total."""
-    from django.db.models import Count
-    from django.utils.translation import gettext as _
-
-    from accounts.organisations import OrganisationKind
-
-    today = today or timezone.localdate()
-    since = timezone.make_aware(datetime.combine(today - timedelta(days=days), time.min))
-    counts = dict(
-        PartnerReferral.objects.filter(created_at__gte=since)
-        .values_list("organisation__kind")
-        .annotate(n=Count("id"))
-        .values_list("organisation__kind", "n")
-    )
-    rows = [
-        {
-            "label": str(label),
-            "count": counts.get(kind, 0),
-            "hidden": 0 < counts.get(kind, 0) < SMALL,
-        }
-        for kind, label in OrganisationKind.choices
-    ]
-    hidden = [row for row in rows if row["hidden"]]
-    if len(hidden) == 1:
-        others = sorted(
-            (r for r in rows if not r["hidden"] and r["count"]), key=lambda r: r["count"]
-        )
-        if others:
-            others[0]["hidden"] = True
-    total = sum(counts.values())
-    for row in rows:
-        row["shown"] = _("fewer than 5") if row["hidden"] else str(row["count"])
-    return {
-        "rows": rows,
-        "total": _("fewer than 5") if 0 < total < SMALL else str(total),
-        "days": days,
-    }
-
+# --- Reports (impact/sources.py counts by who referred; small numbers hidden there) ---------
 
 # Where a mentoring referral came from, besides the kinds of partner organisation.
 REFERRED_THEMSELVES = "self"

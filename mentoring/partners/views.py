@@ -107,7 +107,6 @@ def organisations(request):
         {
             "organisations": Organisation.objects.all(),
             "form": form,
-            "by_kind": selectors.referrals_by_organisation_kind(),
         },
     )
 

@@ -495,24 +495,17 @@ def test_the_first_meeting_defaults_to_the_gate_on_release_day(
 # --- 7. Reports by kind of referring organisation -----------------------------------------------
 
 
-def test_referrals_by_organisation_kind_hide_small_numbers(client_of, coordinator):
-    from accounts.organisations import OrganisationKind
-
-    probation = partner_worker(organisation("Probation A"))
-    for n in range(6):
-        partner_referral(probation, name=f"P{n}")
-    prison = partner_worker(organisation("HMP B", kind=OrganisationKind.PRISON))
-    for n in range(7):
-        partner_referral(prison, name=f"Q{n}")
-    housing = partner_worker(organisation("Housing C", kind=OrganisationKind.HOUSING))
-    partner_referral(housing, name="H")
-    body = client_of(coordinator).get(reverse("mentoring:partners:organisations"))
-    rows = {row["label"]: row["shown"] for row in body.context["by_kind"]["rows"]}
-    assert rows["Housing"] == "fewer than 5"
-    # One hidden row alone could be worked out from the total: the next smallest hides too.
-    assert rows["Probation"] == "fewer than 5"
-    assert rows["Prison (resettlement team)"] == "7"
-    assert body.context["by_kind"]["total"] == "14"
+def test_the_organisations_page_sends_coordinators_to_the_report_by_who_referred(
+    client_of, coordinator
+):
+    """One count of referrals by kind of organisation, with small numbers hidden: the impact
+    report's (tests/impact/test_referral_sources.py); the partners page links to it."""
+    client = client_of(coordinator)
+    page = client.get(reverse("mentoring:partners:organisations")).content.decode()
+    link = reverse("impact:report") + "#grid-by_source"
+    assert f'href="{link}"' in page
+    report = client.get(reverse("impact:report")).content.decode()
+    assert 'id="grid-by_source"' in report
 
 
 def test_coordinators_today_counts_partner_referrals_waiting_and_gates_not_booked(
