@@ -25,6 +25,8 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import grant_role
 from notifications import notify
+from notifications import places as booking
+from notifications.places import PlaceStatus
 from volunteering.clearance import Clearance, clearance, clearances, plain_date  # noqa: F401 - the contract
 from volunteering.models import (
     DBSCheck,
@@ -36,7 +38,6 @@ from volunteering.models import (
     RiskDecision,
     Shift,
     ShiftSignup,
-    SignupStatus,
     Stage,
     TrainingCompletion,
     TrainingCourse,
@@ -358,13 +359,39 @@ def _same_local_time(moment: datetime, weeks: int) -> datetime:
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
+def _tell_promoted(shift: Shift, signup: ShiftSignup) -> None:
+    notify(
+        to=signup.volunteer,
+        kind="volunteering.shift_place",
+        key=f"shift:{shift.pk}:place:{signup.joined_at:%Y%m%d%H%M%S%f}",
+        context={"url": reverse("volunteering:shift", args=[shift.pk]), **_shift_words(shift)},
+    )
+
+
+def _shift_is_open(shift: Shift) -> bool:
+    # Nobody moves up into a shift that has started (a cancelled shift is gone altogether).
+    return shift.starts_at > timezone.now()
+
+
+# How shifts keep their places: one mechanism with events (``notifications.places``).
+SHIFT_PLACES = booking.Places(
+    model=ShiftSignup,
+    capacity="places",
+    audit_prefix="volunteering.shift_",
+    tell_promoted=_tell_promoted,
+    is_open=_shift_is_open,
+)
+
+
 @transaction.atomic
 def sign_up(*, shift: Shift, volunteer: User) -> ShiftSignup:
     """Take a place on ``shift``, or join its waiting list when it is full.
 
-    The shift row is locked first, so two people can never take the last place at once.
+    Only a volunteer cleared for the shift's role on its day may. The shift row is locked first,
+    so two people can never take the last place at once. Someone already on it is told so, and
+    nothing changes.
     """
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    shift = booking.lock(places=SHIFT_PLACES, holder=shift)
     if shift.starts_at <= timezone.now():
         raise ValidationError(_("This shift has already started."))
     check = clearance(volunteer, shift.role, on=timezone.localdate(shift.starts_at))
@@ -373,44 +400,25 @@ def sign_up(*, shift: Shift, volunteer: User) -> ShiftSignup:
             _("You are not cleared for %(role)s yet: %(why)s")
             % {"role": shift.role.title, "why": "; ".join(check.reasons)}
         )
-    signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
-    if signup and signup.status != SignupStatus.WITHDRAWN:
+    taken = booking.take_place(places=SHIFT_PLACES, holder=shift, person=volunteer)
+    if not taken.new:
         raise ValidationError(_("You are already on this shift."))
-    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
-    status = SignupStatus.SIGNED_UP if taken < shift.places else SignupStatus.WAITING
-    if signup is None:
-        signup = ShiftSignup(shift=shift, volunteer=volunteer)
-    signup.status, signup.joined_at = status, timezone.now()
-    signup.save()
-    audit.record(
-        actor=volunteer,
-        action=f"volunteering.shift_{status}",
-        target=shift,
-        subject=volunteer,
-    )
-    return signup
+    return taken.place
 
 
 @transaction.atomic
 def withdraw(*, shift: Shift, volunteer: User) -> ShiftSignup | None:
-    """Give up a place (or leave the waiting list). The first person waiting gets the place."""
-    shift = Shift.objects.select_for_update().get(pk=shift.pk)
-    signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
-    if signup is None or signup.status == SignupStatus.WITHDRAWN:
+    """Give up a place (or leave the waiting list). The first person waiting gets the place and
+    is told; returns them (None when nobody moved up)."""
+    shift = booking.lock(places=SHIFT_PLACES, holder=shift)
+    if not ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).holding().exists():
         raise ValidationError(_("You are not on this shift."))
     if shift.starts_at <= timezone.now():
         raise ValidationError(_("This shift has already started. Please tell your coordinator."))
-    had_place = signup.status == SignupStatus.SIGNED_UP
-    signup.status = SignupStatus.WITHDRAWN
-    signup.save(update_fields=["status"])
-    audit.record(
-        actor=volunteer, action="volunteering.shift_withdrawn", target=shift, subject=volunteer
-    )
-    if had_place and shift.starts_at - timezone.now() <= LATE_WITHDRAWAL:
-        _tell_coordinator_of_late_withdrawal(shift, signup)
-    if had_place:
-        return _promote_from_waiting_list(shift)
-    return None
+    gave_up = booking.give_up_place(places=SHIFT_PLACES, holder=shift, person=volunteer)
+    if gave_up.had_place and shift.starts_at - timezone.now() <= LATE_WITHDRAWAL:
+        _tell_coordinator_of_late_withdrawal(shift, gave_up.place)
+    return gave_up.promoted[0] if gave_up.promoted else None
 
 
 # Someone giving up a place this close to the start leaves the coordinator short: they are told.
@@ -437,7 +445,7 @@ def answer_shift_reminder(*, shift: Shift, volunteer: User, word: str) -> str:
     """A text reply to a shift reminder: YES says they will be there, NO gives up the place (the
     next person waiting gets it; the coordinator is told). Returns the confirmation's words."""
     signup = ShiftSignup.objects.filter(shift=shift, volunteer=volunteer).first()
-    if signup is None or signup.status != SignupStatus.SIGNED_UP:
+    if signup is None or not signup.is_booked:
         return _("You are not on that shift now. Nothing has changed.")
     when = _when(shift.starts_at)
     if word.upper() == "YES":
@@ -454,11 +462,7 @@ def answer_shift_reminder(*, shift: Shift, volunteer: User, word: str) -> str:
 
 
 def _people_on(shift: Shift) -> list[ShiftSignup]:
-    return list(
-        shift.signups.filter(status__in=[SignupStatus.SIGNED_UP, SignupStatus.WAITING])
-        .select_related("volunteer")
-        .order_by("joined_at", "id")
-    )
+    return list(shift.signups.holding().select_related("volunteer").order_by("joined_at", "id"))
 
 
 @transaction.atomic
@@ -486,15 +490,7 @@ def update_shift(
         raise ValidationError(_("The shift cannot start in the past."))
     if not 1 <= places <= 500:
         raise ValidationError(_("A shift needs between 1 and 500 places."))
-    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
-    if places < taken:
-        raise ValidationError(
-            _(
-                "%(taken)d people already have a place. Keep at least %(taken)d places, or ask "
-                "someone to withdraw first."
-            )
-            % {"taken": taken}
-        )
+    booking.check_capacity(places=SHIFT_PLACES, holder=shift, capacity=places)
     was = {"was": _when(shift.starts_at), "was_place": shift.place}
     moved = shift.starts_at != starts_at or shift.ends_at != ends_at or shift.place != place.strip()
     shift.starts_at, shift.ends_at, shift.place = starts_at, ends_at, place.strip()
@@ -511,13 +507,13 @@ def update_shift(
                 context={
                     "url": reverse("volunteering:shift", args=[shift.pk]),
                     "change": "changed",
-                    "waiting": signup.status == SignupStatus.WAITING,
+                    "waiting": signup.is_waiting,
                     **was,
                     **_shift_words(shift),
                 },
             )
-    while _promote_from_waiting_list(shift) is not None:
-        pass
+    # More places go to the people waiting longest.
+    booking.promote(places=SHIFT_PLACES, holder=shift)
     return shift
 
 
@@ -530,7 +526,7 @@ def cancel_shift(*, shift: Shift, by: User) -> int:
     shift = Shift.objects.select_for_update().select_related("role").get(pk=shift.pk)
     if shift.starts_at <= timezone.now():
         raise ValidationError(_("This shift has already started, so it cannot be cancelled."))
-    people = _people_on(shift)
+    people = booking.cancel_all(places=SHIFT_PLACES, holder=shift)
     words = {"was": _when(shift.starts_at), "was_place": shift.place, **_shift_words(shift)}
     audit.record(
         actor=by,
@@ -548,28 +544,6 @@ def cancel_shift(*, shift: Shift, by: User) -> int:
         )
     shift.delete()
     return len(people)
-
-
-def _promote_from_waiting_list(shift: Shift) -> ShiftSignup | None:
-    """Give a free place to the person who has waited longest. Call with the shift row locked."""
-    taken = shift.signups.filter(status=SignupStatus.SIGNED_UP).count()
-    if taken >= shift.places:
-        return None
-    first = shift.signups.filter(status=SignupStatus.WAITING).order_by("joined_at", "id").first()
-    if first is None:
-        return None
-    first.status = SignupStatus.SIGNED_UP
-    first.save(update_fields=["status"])
-    audit.record(
-        actor=None, action="volunteering.shift_promoted", target=shift, subject=first.volunteer
-    )
-    notify(
-        to=first.volunteer,
-        kind="volunteering.shift_place",
-        key=f"shift:{shift.pk}:place:{first.joined_at:%Y%m%d%H%M%S%f}",
-        context={"url": reverse("volunteering:shift", args=[shift.pk]), **_shift_words(shift)},
-    )
-    return first
 
 
 # --- Hours ---------------------------------------------------------------------------------------
@@ -611,7 +585,7 @@ def log_hours(
     User.objects.select_for_update().filter(pk=volunteer.pk).first()
     mine = HoursEntry.objects.counted().filter(volunteer=volunteer)
     if shift is not None:
-        if not shift.signups.filter(volunteer=volunteer, status=SignupStatus.SIGNED_UP).exists():
+        if not shift.signups.booked().filter(volunteer=volunteer).exists():
             raise ValidationError(_("You were not signed up for that shift."))
         if shift.starts_at > timezone.now():
             raise ValidationError(_("That shift has not happened yet."))
@@ -707,7 +681,7 @@ def send_shift_reminders(*, now: datetime) -> int:
     start = timezone.make_aware(datetime.combine(tomorrow, time.min))
     due = list(
         ShiftSignup.objects.filter(
-            status=SignupStatus.SIGNED_UP,
+            status=PlaceStatus.BOOKED,
             shift__starts_at__gte=start,
             shift__starts_at__lt=start + timedelta(days=1),
         ).select_related("shift__role", "volunteer")

@@ -22,6 +22,7 @@ from accounts.forms import show_service_errors
 from accounts.roles import Role
 from accounts.storage import signs_its_urls
 from notifications.calendar import ics_response
+from notifications.places import PlaceStatus
 from volunteering import selectors, services
 from volunteering.calendar import shift_entry
 from volunteering.forms import (
@@ -45,7 +46,6 @@ from volunteering.models import (
     Reference,
     Shift,
     ShiftSignup,
-    SignupStatus,
     TrainingCompletion,
 )
 from volunteering.permissions import (
@@ -185,7 +185,11 @@ def shifts(request):
 
 def shift_detail(request, pk: int):
     shift = access_shift(request.user, pk)
-    signup = ShiftSignup.objects.filter(shift=shift, volunteer=request.user).first()
+    signup = (
+        ShiftSignup.objects.with_waiting_position()
+        .filter(shift=shift, volunteer=request.user)
+        .first()
+    )
     counts = Shift.objects.filter(pk=shift.pk).with_taken_places().values("taken", "waiting")[0]
     return render(
         request,
@@ -195,7 +199,7 @@ def shift_detail(request, pk: int):
             "signup": signup,
             "counts": counts,
             "can_log": signup
-            and signup.status == SignupStatus.SIGNED_UP
+            and signup.status == PlaceStatus.BOOKED
             and shift.starts_at < timezone.now(),
             "is_coordinator": is_coordinator(request.user),
             # Their shifts list (a coordinator who does not volunteer has none: the rota).
@@ -219,7 +223,7 @@ def shift_sign_up(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if signup.status == SignupStatus.SIGNED_UP:
+        if signup.status == PlaceStatus.BOOKED:
             messages.success(request, _("You are signed up. Thank you!"))
         else:
             messages.info(

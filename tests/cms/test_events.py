@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.hooks import run_daily
 from accounts.roles import Role
 from cms import services
-from cms.models import EventRegistration, RegistrationStatus
+from cms.models import EventRegistration
 from notifications.models import Notification
+from notifications.places import PlaceStatus
 from tests.cms import factories
 from tests.factories import person
 
@@ -76,13 +77,13 @@ def test_full_event_puts_people_on_the_waiting_list_and_promotes_on_cancel(
     for user in (first, second, third):
         client_of(user).post(_register_url(event))
     statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
-    assert statuses == {first.pk: "registered", second.pk: "waiting", third.pk: "waiting"}
+    assert statuses == {first.pk: "booked", second.pk: "waiting", third.pk: "waiting"}
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         client_of(first).post(_cancel_url(event))
     statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
-    assert statuses == {first.pk: "cancelled", second.pk: "registered", third.pk: "waiting"}
+    assert statuses == {first.pk: "cancelled", second.pk: "booked", third.pk: "waiting"}
     assert [m.to for m in mail.outbox] == [[second.email]]
     (notice,) = Notification.objects.filter(kind="cms.event_place")
     assert notice.recipient == second and notice.url == event.url
@@ -90,7 +91,7 @@ def test_full_event_puts_people_on_the_waiting_list_and_promotes_on_cancel(
 
     # Cancelling a waiting-list place promotes nobody.
     client_of(third).post(_cancel_url(event))
-    assert EventRegistration.objects.filter(status="registered").count() == 1
+    assert EventRegistration.objects.filter(status="booked").count() == 1
 
 
 def test_event_page_shows_my_place(client_of, mentee):
@@ -200,6 +201,6 @@ def test_capacity_never_exceeded_under_concurrency():
     for thread in threads:
         thread.join()
     assert errors == []
-    registered = EventRegistration.objects.filter(event=event, status=RegistrationStatus.REGISTERED)
+    registered = EventRegistration.objects.filter(event=event, status=PlaceStatus.BOOKED)
     assert registered.count() == 3
     assert EventRegistration.objects.filter(event=event, status="waiting").count() == 9
