@@ -37,16 +37,18 @@ class CmsConfig(AppConfig):
 
     def today_cards(self, request):
         from accounts.hooks import TodayCard
-        from cms.models import EventRegistration, RegistrationStatus
+        from cms.models import EventRegistration
+        from notifications.places import PlaceStatus
 
         registrations = list(
             EventRegistration.objects.filter(
                 user=request.user,
-                status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING],
+                status__in=[PlaceStatus.BOOKED, PlaceStatus.WAITING],
                 event__live=True,
                 event__end__gte=timezone.now(),
             )
             .select_related("event")
+            .with_waiting_position()
             .order_by("event__start")[:5]
         )
         if not registrations:

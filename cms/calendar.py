@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
-from cms.models import EventPage, EventRegistration, RegistrationStatus
+from cms.models import EventPage, EventRegistration
 from notifications.calendar import Entry
+from notifications.places import PlaceStatus
 
 
 def event_entry(page: EventPage, *, has_a_place: bool = False) -> Entry:
@@ -37,7 +38,7 @@ def calendar_entries(user, *, since: datetime, details: bool) -> list[Entry]:
     registrations = (
         EventRegistration.objects.filter(
             user=user,
-            status=RegistrationStatus.REGISTERED,
+            status=PlaceStatus.BOOKED,
             event__live=True,
             event__start__gte=since,
         )

@@ -26,6 +26,7 @@ from wagtail.search import index
 from accounts.directory import ServiceNeed, ServiceSummary
 from cms.blocks import PARAGRAPH_FEATURES, BodyBlock, LinkBlock
 from cms.images import reencode_without_metadata
+from notifications.places import Place
 
 # Renditions every template asks for; generated when a page is published (cms.signals), so a
 # visitor never waits for Pillow.
@@ -319,7 +320,9 @@ class EventPage(BasePage):
         blank=True,
         help_text=_("Shown only to people who have a place."),
     )
-    capacity = models.PositiveIntegerField(_("places"), default=20)
+    capacity = models.PositiveIntegerField(
+        _("places"), default=20, null=True, blank=True, help_text=_("Leave empty for no limit.")
+    )
     audience = models.CharField(
         _("who may come"), max_length=20, choices=Audience.choices, default=Audience.ANYONE
     )
@@ -359,6 +362,13 @@ class EventPage(BasePage):
         super().clean()
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("The end must be after the start.")})
+        if self.pk and self.capacity is not None:
+            from cms.services import check_event_capacity
+
+            try:
+                check_event_capacity(event=self, capacity=self.capacity)
+            except ValidationError as error:
+                raise ValidationError({"capacity": error.messages}) from error
 
     def get_context(self, request, *args, **kwargs):
         from cms.permissions import may_register, may_see_attendees
@@ -367,7 +377,7 @@ class EventPage(BasePage):
         user = request.user
         if user.is_authenticated:
             context.update(
-                registration=self.registrations.filter(user=user).first(),
+                registration=self.registrations.with_waiting_position().filter(user=user).first(),
                 may_register=may_register(user, self),
                 may_see_attendees=may_see_attendees(user),
             )
@@ -396,26 +406,23 @@ class EventIndexPage(BasePage):
         return context
 
 
-class RegistrationStatus(models.TextChoices):
-    REGISTERED = "registered", _("Has a place")
-    WAITING = "waiting", _("On the waiting list")
-    CANCELLED = "cancelled", _("Cancelled")
+class EventRegistration(Place):
+    """A place at an event, or a spot on its waiting list (``notifications.places``)."""
 
-
-class EventRegistration(models.Model):
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations"
     )
-    status = models.CharField(max_length=20, choices=RegistrationStatus.choices)
-    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    holder_field = "event"
+    person_field = "user"
+
+    class Meta(Place.Meta):
         constraints = [
             models.UniqueConstraint(fields=["event", "user"], name="one_registration_per_person")
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [models.Index(fields=["event", "status", "joined_at"])]
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.event_id} ({self.status})"

@@ -22,4 +22,11 @@ register(
         channels=(EMAIL, SMS, PUSH),
         group=GROUP,
     ),
+    Kind(
+        name="cms.event_cancelled",
+        label=_("An event you had a place at, or were waiting for, was cancelled"),
+        template="cms/notices/event_cancelled.txt",
+        channels=(EMAIL, SMS, PUSH),
+        group=GROUP,
+    ),
 )

@@ -13,5 +13,5 @@ def sections(user: User) -> list[Section]:
         "cms.event_places",
         "Events you signed up for",
         EventRegistration.objects.filter(user=user).select_related("event").order_by("pk"),
-        ["event.title", "event.start", "status", "created_at"],
+        ["event.title", "event.start", "status", "joined_at"],
     )

@@ -1,4 +1,5 @@
-"""Actions on the public site: event registration, the waiting list, reminders, page caching."""
+"""Actions on the public site: event places and the waiting list (through
+``notifications.places``), reminders, page caching."""
 
 from __future__ import annotations
 
@@ -10,87 +11,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from cms.models import EventPage, EventRegistration, PageCacheGeneration, RegistrationStatus
+from cms.models import EventPage, EventRegistration, PageCacheGeneration
 from cms.permissions import may_register
 from notifications import notify
+from notifications import places as booking
+from notifications.places import PlaceStatus
 
 
 class RegistrationError(Exception):
     """A plain-language reason why a registration change cannot happen."""
-
-
-def _locked_event(event_id: int) -> EventPage:
-    # The event row is the lock every registration change for it queues on: places are counted
-    # and given out one change at a time, so the capacity is never exceeded.
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=event_id)
-
-
-def register_for_event(*, event: EventPage, user) -> EventRegistration:
-    """Give ``user`` a place at ``event`` or, when it is full, a place on the waiting list.
-
-    Precondition: ``event`` came from an access helper. Registering twice returns the existing
-    registration unchanged.
-    """
-    if not may_register(user, event):
-        raise RegistrationError(_("This event is not open to you."))
-    with transaction.atomic():
-        event = _locked_event(event.pk)
-        if event.start <= timezone.now():
-            raise RegistrationError(_("This event has already started."))
-        registration = EventRegistration.objects.filter(event=event, user=user).first()
-        if registration and registration.status != RegistrationStatus.CANCELLED:
-            return registration
-        taken = EventRegistration.objects.filter(
-            event=event, status=RegistrationStatus.REGISTERED
-        ).count()
-        status = (
-            RegistrationStatus.REGISTERED if taken < event.capacity else RegistrationStatus.WAITING
-        )
-        if registration is None:
-            registration = EventRegistration(event=event, user=user)
-        registration.status = status
-        registration.created_at = timezone.now()  # back of the queue after a cancellation
-        registration.save()
-        audit.record(
-            actor=user,
-            action=f"event.{status}",
-            target=event,
-            subject=user,
-            summary="Registered for an event"
-            if status == "registered"
-            else "Joined a waiting list",
-        )
-    return registration
-
-
-def cancel_registration(*, event: EventPage, user) -> EventRegistration | None:
-    """Cancel ``user``'s place (or waiting-list place); the first person waiting moves up."""
-    promoted = None
-    with transaction.atomic():
-        event = _locked_event(event.pk)
-        registration = (
-            EventRegistration.objects.filter(event=event, user=user)
-            .exclude(status=RegistrationStatus.CANCELLED)
-            .first()
-        )
-        if registration is None:
-            return None
-        had_place = registration.status == RegistrationStatus.REGISTERED
-        registration.status = RegistrationStatus.CANCELLED
-        registration.save(update_fields=["status", "updated_at"])
-        audit.record(
-            actor=user, action="event.cancelled", target=event, subject=user, summary="Cancelled"
-        )
-        if had_place and event.start > timezone.now():
-            promoted = _promote_from_waiting_list(event)
-        if promoted is not None:
-            notify(
-                to=promoted.user,
-                kind="cms.event_place",
-                key=f"event:{event.pk}:place:{promoted.created_at:%Y%m%d%H%M%S%f}",
-                context=_event_words(event),
-            )
-    return registration
 
 
 def _event_words(event: EventPage) -> dict[str, str]:
@@ -105,29 +34,89 @@ def _event_words(event: EventPage) -> dict[str, str]:
     }
 
 
-def _promote_from_waiting_list(event: EventPage) -> EventRegistration | None:
-    taken = EventRegistration.objects.filter(
-        event=event, status=RegistrationStatus.REGISTERED
-    ).count()
-    if taken >= event.capacity:
-        return None
-    waiting = (
-        EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING)
-        .order_by("created_at", "pk")
-        .first()
+def _tell_promoted(event: EventPage, registration: EventRegistration) -> None:
+    notify(
+        to=registration.user,
+        kind="cms.event_place",
+        key=f"event:{event.pk}:place:{registration.joined_at:%Y%m%d%H%M%S%f}",
+        context=_event_words(event),
     )
-    if waiting is None:
-        return None
-    waiting.status = RegistrationStatus.REGISTERED
-    waiting.save(update_fields=["status", "updated_at"])
-    audit.record(
-        actor=None,
-        action="event.promoted",
-        target=event,
-        subject=waiting.user,
-        summary="Moved up from the waiting list",
-    )
-    return waiting
+
+
+def _is_open(event: EventPage) -> bool:
+    # Nobody moves up into an event that has started, or that was taken off the site.
+    return event.live and event.start > timezone.now()
+
+
+# How events keep their places: one mechanism with shifts (``notifications.places``).
+EVENT_PLACES = booking.Places(
+    model=EventRegistration,
+    capacity="capacity",
+    audit_prefix="event.",
+    tell_promoted=_tell_promoted,
+    is_open=_is_open,
+)
+
+
+def register_for_event(*, event: EventPage, user) -> EventRegistration:
+    """Give ``user`` a place at ``event`` or, when it is full, a place on the waiting list.
+
+    Precondition: ``event`` came from an access helper. Registering twice returns the existing
+    registration unchanged.
+    """
+    if not may_register(user, event):
+        raise RegistrationError(_("This event is not open to you."))
+    with transaction.atomic():
+        event = booking.lock(places=EVENT_PLACES, holder=event)
+        if event.start <= timezone.now():
+            raise RegistrationError(_("This event has already started."))
+        return booking.take_place(places=EVENT_PLACES, holder=event, person=user).place
+
+
+def cancel_registration(*, event: EventPage, user) -> EventRegistration | None:
+    """Cancel ``user``'s place (or waiting-list place); the first person waiting moves up and is
+    told. None when they had neither."""
+    gave_up = booking.give_up_place(places=EVENT_PLACES, holder=event, person=user)
+    return gave_up.place if gave_up else None
+
+
+def check_event_capacity(*, event: EventPage, capacity: int | None) -> None:
+    """Refuse fewer places than people already have (the editor's form shows why)."""
+    booking.check_capacity(places=EVENT_PLACES, holder=event, capacity=capacity)
+
+
+def event_places_changed(*, event: EventPage) -> list[EventRegistration]:
+    """An editor published the event again (perhaps with more places): the free places go to the
+    people waiting longest, and each is told."""
+    with transaction.atomic():
+        event = booking.lock(places=EVENT_PLACES, holder=event)
+        return booking.promote(places=EVENT_PLACES, holder=event)
+
+
+def cancel_event(*, event: EventPage) -> int:
+    """An event to come was taken off the site (unpublished or deleted): everyone with a place or
+    waiting is told it is cancelled, and nobody moves up. Returns how many were told."""
+    if event.start <= timezone.now():
+        return 0
+    with transaction.atomic():
+        people = booking.cancel_all(places=EVENT_PLACES, holder=event)
+        words = _event_words(event)
+        words["url"] = "/events/"
+        for registration in people:
+            notify(
+                to=registration.user,
+                kind="cms.event_cancelled",
+                key=f"event:{event.pk}:cancelled:{event.start:%Y%m%d%H%M}",
+                context={**words, "waiting": registration.is_waiting},
+            )
+        if people:
+            audit.record(
+                actor=None,
+                action="event.cancelled_for_everyone",
+                target=event,
+                summary=f"{len(people)} told",
+            )
+    return len(people)
 
 
 def enqueue_event_reminders(*, now) -> int:
@@ -136,7 +125,7 @@ def enqueue_event_reminders(*, now) -> int:
     tomorrow = timezone.localdate(now) + timedelta(days=1)
     registrations = list(
         EventRegistration.objects.filter(
-            status=RegistrationStatus.REGISTERED,
+            status=PlaceStatus.BOOKED,
             event__live=True,
             event__start__date=tomorrow,
         ).select_related("event", "user")

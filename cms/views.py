@@ -22,7 +22,6 @@ from cms.models import (
     EventPage,
     EventRegistration,
     GlossaryPage,
-    RegistrationStatus,
     ServiceDirectoryPage,
 )
 from cms.permissions import (
@@ -31,6 +30,7 @@ from cms.permissions import (
     access_event_for_registration,
 )
 from notifications.calendar import ics_response
+from notifications.places import PlaceStatus
 
 
 @login_not_required
@@ -88,7 +88,7 @@ def event_register(request, page_id: int):
     except services.RegistrationError as error:
         messages.error(request, str(error))
     else:
-        if registration.status == RegistrationStatus.REGISTERED:
+        if registration.status == PlaceStatus.BOOKED:
             messages.success(request, _("You have a place. We'll remind you the day before."))
         else:
             messages.info(request, _("The event is full: you are on the waiting list."))
@@ -106,9 +106,9 @@ def event_cancel(request, page_id: int):
 def _attendees(event):
     return (
         EventRegistration.objects.filter(event=event)
-        .exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(status=PlaceStatus.CANCELLED)
         .select_related("user")
-        .order_by("status", "created_at")
+        .order_by("status", "joined_at", "id")
     )
 
 
@@ -134,8 +134,8 @@ def event_attendees_csv(request, page_id: int):
             [
                 _csv_safe(registration.user.display_name),
                 _csv_safe(registration.user.email),
-                registration.get_status_display(),
-                registration.created_at.isoformat(),
+                registration.status_label,
+                registration.joined_at.isoformat(),
             ]
         )
     return response
@@ -154,9 +154,7 @@ def event_ics(request, page_id: int):
     event = access_event(request.user, page_id)
     has_a_place = (
         request.user.is_authenticated
-        and event.registrations.filter(
-            user=request.user, status=RegistrationStatus.REGISTERED
-        ).exists()
+        and event.registrations.filter(user=request.user, status=PlaceStatus.BOOKED).exists()
     )
     entry = calendar.event_entry(event, has_a_place=has_a_place)
     return ics_response([entry], filename=f"event-{event.pk}.ics")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from cms.models import EventIndexPage, EventPage, EventRegistration, RegistrationStatus
+from cms.models import EventIndexPage, EventPage, EventRegistration
 from mentoring.choices import (
     ContactPreference,
     EndReason,
@@ -30,6 +30,7 @@ from mentoring.choices import (
     ReferralStatus,
 )
 from mentoring.models import Goal, Match, Meeting, MentorProfile, Referral
+from notifications.places import PlaceStatus
 from volunteering.models import (
     DBSCheck,
     HoursEntry,
@@ -37,7 +38,6 @@ from volunteering.models import (
     Onboarding,
     Shift,
     ShiftSignup,
-    SignupStatus,
     Stage,
     VolunteerRole,
 )
@@ -282,7 +282,7 @@ def _shifts(role, volunteers, now) -> None:
         )
         team = volunteers if month > 3 else volunteers[: len(volunteers) // 2]
         signups += [
-            ShiftSignup(shift=shift, volunteer=person, status=SignupStatus.SIGNED_UP)
+            ShiftSignup(shift=shift, volunteer=person, status=PlaceStatus.BOOKED)
             for person in team[:6]
         ]
     ShiftSignup.objects.bulk_create(signups)
@@ -316,7 +316,7 @@ def _events(people, now) -> int:
         event.save_revision().publish()
     past = list(EventPage.objects.live().filter(end__lt=now))
     registrations = [
-        EventRegistration(event=event, user=person, status=RegistrationStatus.REGISTERED)
+        EventRegistration(event=event, user=person, status=PlaceStatus.BOOKED)
         for number, event in enumerate(past)
         for person in people[number * 5 : number * 5 + 12]
     ]

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from cms.models import EventPage, RegistrationStatus
+from cms.models import EventPage
 from mentoring import selectors as mentoring_selectors
 from mentoring.choices import EndReason, GoalStatus, MatchStatus, MeetingStatus, Need
 from mentoring.models import Goal, Match, Meeting, Referral
+from notifications.places import PlaceStatus
 from stories.models import StoryPage
 from volunteering.models import (
     DBSCheck,
@@ -30,7 +31,6 @@ from volunteering.models import (
     HoursStatus,
     Onboarding,
     ShiftSignup,
-    SignupStatus,
     Stage,
     TrainingCompletion,
 )
@@ -100,7 +100,7 @@ def volunteers_without_recent_shift(*, now: datetime | None = None, days: int = 
     now = now or timezone.now()
     recent = ShiftSignup.objects.filter(
         volunteer=OuterRef("pk"),
-        status=SignupStatus.SIGNED_UP,
+        status=PlaceStatus.BOOKED,
         shift__starts_at__gte=now - timedelta(days=days),
     )
     return (
@@ -111,7 +111,7 @@ def volunteers_without_recent_shift(*, now: datetime | None = None, days: int = 
         .annotate(
             last_shift=Max(
                 "shift_signups__shift__starts_at",
-                filter=Q(shift_signups__status=SignupStatus.SIGNED_UP),
+                filter=Q(shift_signups__status=PlaceStatus.BOOKED),
             )
         )
         .order_by(F("last_shift").asc(nulls_first=True), "display_name", "pk")
@@ -325,9 +325,7 @@ def _events(report: ImpactReport, period: Period, now: datetime) -> None:
         .filter(start__gte=period.starts_at, start__lt=period.ends_before, end__lt=now)
         .aggregate(
             events=Count("id", distinct=True),
-            places=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)
-            ),
+            places=Count("registrations", filter=Q(registrations__status=PlaceStatus.BOOKED)),
         )
     )
     report.events_held, report.event_places = counts["events"], counts["places"]

@@ -9,7 +9,8 @@ from datetime import datetime
 from django.urls import reverse
 
 from notifications.calendar import Entry
-from volunteering.models import Shift, ShiftSignup, SignupStatus
+from notifications.places import PlaceStatus
+from volunteering.models import Shift, ShiftSignup
 
 
 def shift_entry(shift: Shift) -> Entry:
@@ -30,7 +31,7 @@ def calendar_entries(user, *, since: datetime, details: bool) -> list[Entry]:
     up is no longer the person's: both simply leave the calendar when the phone next looks."""
     signups = (
         ShiftSignup.objects.filter(
-            volunteer=user, status=SignupStatus.SIGNED_UP, shift__starts_at__gte=since
+            volunteer=user, status=PlaceStatus.BOOKED, shift__starts_at__gte=since
         )
         .select_related("shift__role")
         .order_by("shift__starts_at", "shift_id")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.dates import add_months
 from accounts.storage import get_private_storage
+from notifications.places import Place, PlaceStatus
 
 
 class DBSLevel(models.TextChoices):
@@ -325,8 +326,8 @@ class ShiftQuerySet(models.QuerySet):
 
     def with_taken_places(self):
         return self.annotate(
-            taken=models.Count("signups", filter=Q(signups__status=SignupStatus.SIGNED_UP)),
-            waiting=models.Count("signups", filter=Q(signups__status=SignupStatus.WAITING)),
+            taken=models.Count("signups", filter=Q(signups__status=PlaceStatus.BOOKED)),
+            waiting=models.Count("signups", filter=Q(signups__status=PlaceStatus.WAITING)),
         )
 
 
@@ -368,33 +369,29 @@ class Shift(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
-class SignupStatus(models.TextChoices):
-    SIGNED_UP = "signed_up", _("Signed up")
-    WAITING = "waiting", _("On the waiting list")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+class ShiftSignup(Place):
+    """A place on a shift, or a spot on its waiting list (``notifications.places``)."""
 
-
-class ShiftSignup(models.Model):
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="signups")
     volunteer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shift_signups"
     )
-    status = models.CharField(max_length=10, choices=SignupStatus.choices)
-    # The waiting list is first come, first served: the place in the queue is this time.
-    joined_at = models.DateTimeField(default=timezone.now)
+
+    holder_field = "shift"
+    person_field = "volunteer"
+    status_labels = {PlaceStatus.BOOKED: _("Signed up"), PlaceStatus.CANCELLED: _("Withdrawn")}
 
     # The links that make a row this person's own in their data export; the others ("by" links)
     # are staff actions and must not put the record in the coordinator's export.
     personal_data_links = ("volunteer",)
 
-    class Meta:
-        ordering = ["joined_at", "id"]
+    class Meta(Place.Meta):
         constraints = [
             models.UniqueConstraint(fields=["shift", "volunteer"], name="one_signup_per_shift")
         ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer} for {self.shift}: {self.get_status_display()}"
+        return f"{self.volunteer} for {self.shift}: {self.status_label}"
 
 
 # --- Hours --------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications.places import PlaceStatus
 from volunteering.models import (
     DBSCheck,
     HoursEntry,
@@ -32,7 +33,6 @@ from volunteering.models import (
     Onboarding,
     Shift,
     ShiftSignup,
-    SignupStatus,
     Stage,
     TrainingCompletion,
     VolunteerRole,
@@ -76,10 +76,11 @@ def my_upcoming_signups(user: User, *, now=None, limit: int = 20) -> list[ShiftS
     return list(
         ShiftSignup.objects.filter(
             volunteer=user,
-            status__in=[SignupStatus.SIGNED_UP, SignupStatus.WAITING],
+            status__in=[PlaceStatus.BOOKED, PlaceStatus.WAITING],
             shift__starts_at__gte=now or timezone.now(),
         )
         .select_related("shift__role")
+        .with_waiting_position()
         .order_by("shift__starts_at")[:limit]
     )
 
@@ -91,7 +92,7 @@ def shifts_to_log(user: User, *, now=None) -> list[Shift]:
     return list(
         Shift.objects.filter(
             signups__volunteer=user,
-            signups__status=SignupStatus.SIGNED_UP,
+            signups__status=PlaceStatus.BOOKED,
             starts_at__lt=now,
             starts_at__gte=now - timedelta(days=60),
         )
@@ -141,7 +142,7 @@ def pathway_events(user: User) -> list[tuple[date, str]]:
     first_shift = (
         Shift.objects.filter(
             signups__volunteer=user,
-            signups__status=SignupStatus.SIGNED_UP,
+            signups__status=PlaceStatus.BOOKED,
             starts_at__lt=timezone.now(),
         )
         .order_by("starts_at")
@@ -178,7 +179,7 @@ def week_rota(start: date) -> list[tuple[date, list[Shift]]]:
         .prefetch_related(
             Prefetch(
                 "signups",
-                queryset=ShiftSignup.objects.filter(status=SignupStatus.SIGNED_UP).select_related(
+                queryset=ShiftSignup.objects.filter(status=PlaceStatus.BOOKED).select_related(
                     "volunteer"
                 ),
                 to_attr="people",

@@ -21,7 +21,7 @@ from accounts import audit, services
 from accounts.personal_data import rows
 from accounts.roles import Role
 from chat.models import Ban, Membership, Message, ModerationAction, Report, Room, RoomKind, Sanction
-from cms.models import EventRegistration, RegistrationStatus
+from cms.models import EventRegistration
 from mentoring.models import (
     CheckIn,
     DoNotMatch,
@@ -33,6 +33,7 @@ from mentoring.models import (
     RiskNote,
 )
 from notifications.models import InboundText, Notification
+from notifications.places import PlaceStatus
 from safeguarding.models import ConcernAction
 from safeguarding.services import raise_concern
 from tests.cms import factories as pages
@@ -213,7 +214,7 @@ def plant_my_own_rows(me) -> dict[str, str]:
         meeting=meeting_of(as_mentee, in_hours=-3), written_by=mentor, agreed_actions=own["agreed"]
     )
     EventRegistration.objects.create(
-        event=pages.event(title=own["event"]), user=me, status=RegistrationStatus.REGISTERED
+        event=pages.event(title=own["event"]), user=me, status=PlaceStatus.BOOKED
     )
     return own
 

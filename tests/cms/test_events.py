@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.hooks import run_daily
 from accounts.roles import Role
 from cms import services
-from cms.models import EventRegistration, RegistrationStatus
+from cms.models import EventRegistration
 from notifications.models import Notification
+from notifications.places import PlaceStatus
 from tests.cms import factories
 from tests.factories import person
 
@@ -76,13 +77,13 @@ def test_full_event_puts_people_on_the_waiting_list_and_promotes_on_cancel(
     for user in (first, second, third):
         client_of(user).post(_register_url(event))
     statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
-    assert statuses == {first.pk: "registered", second.pk: "waiting", third.pk: "waiting"}
+    assert statuses == {first.pk: "booked", second.pk: "waiting", third.pk: "waiting"}
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
         client_of(first).post(_cancel_url(event))
     statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
-    assert statuses == {first.pk: "cancelled", second.pk: "registered", third.pk: "waiting"}
+    assert statuses == {first.pk: "cancelled", second.pk: "booked", third.pk: "waiting"}
     assert [m.to for m in mail.outbox] == [[second.email]]
     (notice,) = Notification.objects.filter(kind="cms.event_place")
     assert notice.recipient == second and notice.url == event.url
@@ -90,7 +91,7 @@ def test_full_event_puts_people_on_the_waiting_list_and_promotes_on_cancel(
 
     # Cancelling a waiting-list place promotes nobody.
     client_of(third).post(_cancel_url(event))
-    assert EventRegistration.objects.filter(status="registered").count() == 1
+    assert EventRegistration.objects.filter(status="booked").count() == 1
 
 
 def test_event_page_shows_my_place(client_of, mentee):
@@ -200,6 +201,47 @@ def test_capacity_never_exceeded_under_concurrency():
     for thread in threads:
         thread.join()
     assert errors == []
-    registered = EventRegistration.objects.filter(event=event, status=RegistrationStatus.REGISTERED)
+    registered = EventRegistration.objects.filter(event=event, status=PlaceStatus.BOOKED)
     assert registered.count() == 3
     assert EventRegistration.objects.filter(event=event, status="waiting").count() == 9
+
+
+def test_an_editor_cannot_set_fewer_places_than_people_have():
+    from django.core.exceptions import ValidationError
+
+    event = factories.event(capacity=2)
+    for somebody in (person(Role.MENTEE), person(Role.MENTEE)):
+        services.register_for_event(event=event, user=somebody)
+    event.capacity = 1
+    with pytest.raises(ValidationError, match="2 people already have a place"):
+        event.full_clean()
+
+
+def test_publishing_with_more_places_gives_them_to_the_people_waiting_longest(
+    django_capture_on_commit_callbacks,
+):
+    event = factories.event(capacity=1)
+    first, second, third = (person(Role.MENTEE) for _ in range(3))
+    for somebody in (first, second, third):
+        services.register_for_event(event=event, user=somebody)
+    event.capacity = 2
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
+
+    statuses = dict(EventRegistration.objects.values_list("user_id", "status"))
+    assert statuses == {first.pk: "booked", second.pk: "booked", third.pk: "waiting"}
+    told = Notification.objects.filter(kind="cms.event_place")
+    assert list(told.values_list("recipient_id", flat=True)) == [second.pk]
+
+
+def test_a_deleted_event_tells_everyone_on_it(django_capture_on_commit_callbacks):
+    event = factories.event(capacity=1)
+    booked, waiting = person(Role.MENTEE), person(Role.MENTEE)
+    for somebody in (booked, waiting):
+        services.register_for_event(event=event, user=somebody)
+    with django_capture_on_commit_callbacks(execute=True):
+        event.delete()
+
+    told = Notification.objects.filter(kind="cms.event_cancelled")
+    assert set(told.values_list("recipient_id", flat=True)) == {booked.pk, waiting.pk}
+    assert not Notification.objects.filter(kind="cms.event_place").exists()

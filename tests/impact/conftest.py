@@ -27,9 +27,10 @@ from django.utils import timezone
 
 from accounts.organisations import OrganisationKind
 from accounts.roles import Role
-from cms.models import EventRegistration, RegistrationStatus
+from cms.models import EventRegistration
 from mentoring.choices import ContactPreference, EndReason, GoalStatus, MatchStatus, MeetingStatus
 from mentoring.models import Goal, Match, Meeting, Referral
+from notifications.places import PlaceStatus
 from tests.cms.factories import event, story
 from tests.factories import person
 from tests.mentoring.partner_factories import organisation, partner_worker
@@ -162,12 +163,8 @@ def build_world(coordinator, *, publishing: bool = True) -> World:
 def _events_and_story(mentees) -> None:
     past = event(title="Summer picnic", days=-20, capacity=20)
     for guest in mentees[:6]:
-        EventRegistration.objects.create(
-            event=past, user=guest, status=RegistrationStatus.REGISTERED
-        )
-    EventRegistration.objects.create(
-        event=past, user=mentees[7], status=RegistrationStatus.CANCELLED
-    )
+        EventRegistration.objects.create(event=past, user=guest, status=PlaceStatus.BOOKED)
+    EventRegistration.objects.create(event=past, user=mentees[7], status=PlaceStatus.CANCELLED)
     story(title="Finding my feet")
 
 

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from impact.apps import ImpactConfig
 from mentoring.choices import MatchStatus, MeetingStatus, ReferralStatus
 from mentoring.models import Referral
+from notifications.places import PlaceStatus
 from tests.factories import person
 from tests.impact.conftest import build_world
 from tests.mentoring.factories import match_between, meeting_of, referral_for
@@ -28,7 +29,6 @@ from volunteering.models import (
     HoursEntry,
     Onboarding,
     ShiftSignup,
-    SignupStatus,
     Stage,
     VolunteerRole,
 )
@@ -82,10 +82,10 @@ def test_each_count_and_its_link(client_of, coordinator, mentor, mentee, volunte
     # Volunteers: Priya had a shift last week; two others had none in 90 days (one never),
     # and a paused volunteer is left alone.
     last_week = ShiftFactory(role=role, starts_at=now - timedelta(days=7))
-    ShiftSignup.objects.create(shift=last_week, volunteer=volunteer, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=last_week, volunteer=volunteer, status=PlaceStatus.BOOKED)
     long_ago = ShiftFactory(role=role, starts_at=now - timedelta(days=120))
     drifted = person(Role.VOLUNTEER, display_name="Drifted Away")
-    ShiftSignup.objects.create(shift=long_ago, volunteer=drifted, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=long_ago, volunteer=drifted, status=PlaceStatus.BOOKED)
     person(Role.VOLUNTEER, display_name="Never Yet")
     paused = person(Role.VOLUNTEER)
     Onboarding.objects.create(user=paused, why="-", stage=Stage.PAUSED)
@@ -149,7 +149,7 @@ def test_volunteers_without_a_shift_are_listed_longest_gap_first(client_of, coor
     role = VolunteerRole.objects.get(slug="event-helper")
     drifted = person(Role.VOLUNTEER, display_name="Drifted Away")
     shift = ShiftFactory(role=role, starts_at=timezone.now() - timedelta(days=120))
-    ShiftSignup.objects.create(shift=shift, volunteer=drifted, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=shift, volunteer=drifted, status=PlaceStatus.BOOKED)
     person(Role.VOLUNTEER, display_name="Never Yet")
     body = client_of(coordinator).get(reverse("impact:no_recent_shift")).content.decode()
     assert body.index("Never Yet") < body.index("Drifted Away")

@@ -152,12 +152,15 @@ def told(
         DBSCheckFactory(volunteer=expiring, recheck_due=timezone.localdate() + timedelta(days=20))
         volunteering.send_expiry_reminders(today=timezone.localdate())
 
-        # Events: the day-before reminder, then a place for the person waiting.
+        # Events: the day-before reminder, a place for the person waiting, one cancelled.
         event = cms_factories.event(title="Coffee morning", capacity=1, days=1)
         cms_services.register_for_event(event=event, user=mentee)
         cms_services.register_for_event(event=event, user=mentor)
         cms_services.enqueue_event_reminders(now=timezone.now())
         cms_services.cancel_registration(event=event, user=mentee)
+        called_off = cms_factories.event(title="Picnic", capacity=5, days=6)
+        cms_services.register_for_event(event=called_off, user=mentor)
+        called_off.unpublish()  # taken off the site before it happens: cancelled for everyone
 
         # Stories: shared, ready for the storyteller to read, taken down.
         stories.share_story(by=mentee, told_by="Jay", title="My way back", story="Words", themes=[])

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.roles import Role
+from notifications.places import PlaceStatus
 from tests.factories import person
 from tests.volunteering.factories import (
     DBSCheckFactory,
@@ -15,7 +16,7 @@ from tests.volunteering.factories import (
     ensure_roles,
     make_cleared,
 )
-from volunteering.models import HoursEntry, ShiftSignup, SignupStatus, VolunteerRole
+from volunteering.models import HoursEntry, ShiftSignup, VolunteerRole
 
 
 @pytest.fixture(autouse=True)
@@ -55,7 +56,7 @@ def past_shift(role, event_helper):
     """A shift Priya held yesterday."""
     starts = timezone.now() - timedelta(days=1)
     held = ShiftFactory(role=role, starts_at=starts, ends_at=starts + timedelta(hours=3))
-    ShiftSignup.objects.create(shift=held, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=held, volunteer=event_helper, status=PlaceStatus.BOOKED)
     return held
 
 

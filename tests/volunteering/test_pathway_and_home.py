@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from accounts import hooks
 from accounts.roles import Role
+from notifications.places import PlaceStatus
 from tests.volunteering.factories import TrainingCompletionFactory
 from volunteering import services
-from volunteering.models import Onboarding, ShiftSignup, SignupStatus, Stage
+from volunteering.models import Onboarding, ShiftSignup, Stage
 from volunteering.selectors import pathway_events
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,7 @@ def test_coordinator_writes_a_risk_assessment(client_of, coordinator, disclosed_
 def test_volunteer_card_shows_next_shift_and_pending_hours(
     client_of, event_helper, shift, pending_entry
 ):
-    ShiftSignup.objects.create(shift=shift, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=shift, volunteer=event_helper, status=PlaceStatus.BOOKED)
     page = client_of(event_helper).get(reverse("accounts:today")).content.decode()
     assert "Next shift: Event helper" in page
     assert "Hours waiting for approval: 2 h 30 min" in page
@@ -190,5 +191,5 @@ def test_the_demo_volunteer_can_sign_up_for_an_upcoming_shift(
     )
     assert "You are not cleared" not in response.content.decode()
     assert ShiftSignup.objects.filter(
-        shift=mine[0], volunteer=volunteer, status=SignupStatus.SIGNED_UP
+        shift=mine[0], volunteer=volunteer, status=PlaceStatus.BOOKED
     ).exists()

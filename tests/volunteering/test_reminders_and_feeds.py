@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from accounts.hooks import run_daily
 from notifications.models import Notification
+from notifications.places import PlaceStatus
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, TrainingCompletionFactory
-from volunteering.models import ShiftSignup, SignupStatus
+from volunteering.models import ShiftSignup
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,9 @@ def test_shift_reminder_the_day_before_once(
 ):
     tomorrow = now + timedelta(days=1, hours=3)
     shift = ShiftFactory(role=role, starts_at=tomorrow, ends_at=tomorrow + timedelta(hours=2))
-    ShiftSignup.objects.create(shift=shift, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=shift, volunteer=event_helper, status=PlaceStatus.BOOKED)
     later = ShiftFactory(role=role, starts_at=tomorrow + timedelta(days=1))
-    ShiftSignup.objects.create(shift=later, volunteer=event_helper, status=SignupStatus.SIGNED_UP)
+    ShiftSignup.objects.create(shift=later, volunteer=event_helper, status=PlaceStatus.BOOKED)
 
     sweep(now, django_capture_on_commit_callbacks)
     sweep(now, django_capture_on_commit_callbacks)

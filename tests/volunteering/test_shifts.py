@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from notifications.models import Notification
+from notifications.places import PlaceStatus
 from tests.factories import person
 from tests.volunteering.factories import ShiftFactory, make_cleared
 from volunteering import selectors, services
-from volunteering.models import Shift, ShiftSignup, SignupStatus, VolunteerRole
+from volunteering.models import Shift, ShiftSignup, VolunteerRole
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,9 @@ def cleared_people(count: int) -> list:
 def test_sign_up_takes_a_place_then_the_waiting_list(shift):
     first, second, third = cleared_people(3)
 
-    assert services.sign_up(shift=shift, volunteer=first).status == SignupStatus.SIGNED_UP
-    assert services.sign_up(shift=shift, volunteer=second).status == SignupStatus.SIGNED_UP
-    assert services.sign_up(shift=shift, volunteer=third).status == SignupStatus.WAITING
+    assert services.sign_up(shift=shift, volunteer=first).status == PlaceStatus.BOOKED
+    assert services.sign_up(shift=shift, volunteer=second).status == PlaceStatus.BOOKED
+    assert services.sign_up(shift=shift, volunteer=third).status == PlaceStatus.WAITING
 
 
 def test_withdrawing_promotes_the_longest_waiting(shift, django_capture_on_commit_callbacks):
@@ -44,7 +45,7 @@ def test_withdrawing_promotes_the_longest_waiting(shift, django_capture_on_commi
         promoted = services.withdraw(shift=shift, volunteer=first)
 
     assert promoted.volunteer == third
-    assert ShiftSignup.objects.get(shift=shift, volunteer=fourth).status == SignupStatus.WAITING
+    assert ShiftSignup.objects.get(shift=shift, volunteer=fourth).status == PlaceStatus.WAITING
     assert [m.to for m in mail.outbox] == [[third.email]]
     (notice,) = Notification.objects.filter(recipient=third, kind="volunteering.shift_place")
     assert notice.title.startswith("A place came up")
@@ -56,14 +57,14 @@ def test_leaving_the_waiting_list_promotes_nobody(shift):
         services.sign_up(shift=shift, volunteer=somebody)
 
     assert services.withdraw(shift=shift, volunteer=third) is None
-    assert shift.signups.filter(status=SignupStatus.SIGNED_UP).count() == 2
+    assert shift.signups.filter(status=PlaceStatus.BOOKED).count() == 2
 
 
 def test_can_sign_up_again_after_withdrawing(shift, event_helper):
     services.sign_up(shift=shift, volunteer=event_helper)
     services.withdraw(shift=shift, volunteer=event_helper)
 
-    assert services.sign_up(shift=shift, volunteer=event_helper).status == SignupStatus.SIGNED_UP
+    assert services.sign_up(shift=shift, volunteer=event_helper).status == PlaceStatus.BOOKED
 
 
 def test_not_twice(shift, event_helper):
@@ -216,8 +217,8 @@ def test_twenty_people_at_once_for_five_places():
 
     assert errors == []
     statuses = list(shift.signups.values_list("status", flat=True))
-    assert statuses.count(SignupStatus.SIGNED_UP) == 5
-    assert statuses.count(SignupStatus.WAITING) == 15
+    assert statuses.count(PlaceStatus.BOOKED) == 5
+    assert statuses.count(PlaceStatus.WAITING) == 15
 
 
 # --- A coordinator changes or cancels a shift --------------------------------------------------
@@ -262,7 +263,7 @@ def test_more_places_go_to_the_people_waiting(shift, coordinator):
         places=3,
     )
 
-    assert ShiftSignup.objects.get(volunteer=third).status == SignupStatus.SIGNED_UP
+    assert ShiftSignup.objects.get(volunteer=third).status == PlaceStatus.BOOKED
     assert Notification.objects.filter(recipient=third, kind="volunteering.shift_place").exists()
     # Nothing about the shift itself changed: nobody is told it changed.
     assert not Notification.objects.filter(kind="volunteering.shift_changed").exists()
@@ -345,7 +346,7 @@ def test_a_text_reply_no_gives_up_the_place_and_tells_the_coordinator(coordinato
 
     assert reply_to_shift_reminder(reminder, "YES", first).startswith("Thank you")
     assert "told your coordinator" in reply_to_shift_reminder(reminder, "no", first)
-    assert ShiftSignup.objects.get(volunteer=first).status == SignupStatus.WITHDRAWN
-    assert ShiftSignup.objects.get(volunteer=second).status == SignupStatus.SIGNED_UP
+    assert ShiftSignup.objects.get(volunteer=first).status == PlaceStatus.CANCELLED
+    assert ShiftSignup.objects.get(volunteer=second).status == PlaceStatus.BOOKED
     told = Notification.objects.get(kind="volunteering.shift_withdrawn")
     assert told.recipient == coordinator and first.display_name in told.title
