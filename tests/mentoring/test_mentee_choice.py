@@ -123,7 +123,7 @@ def test_the_mentee_says_who_to_ask_next_on_their_choice_page(client_of, mentee,
 
 
 def test_no_answer_in_time_asks_the_next_choice_then_tells_the_coordinators(
-    mentee, coordinator, offered
+    client_of, mentee, coordinator, offered
 ):
     shortlist, (ash, bo) = offered
     choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
@@ -144,6 +144,9 @@ def test_no_answer_in_time_asks_the_next_choice_then_tells_the_coordinators(
     assert _told(ash, "mentoring.match_proposed").get().done_at is not None  # off their Today
     assert not _told(coordinator, "partners.mentor_late").exists()
     assert choice.time_out_late_answers(_hours(49)) == 0  # safe to run twice
+    # The notice that asked Ash still opens: the proposal, marked as not answered in time.
+    page = client_of(ash).get(reverse("mentoring:match", args=[first.pk])).content.decode()
+    assert "Mentor did not answer in time" in page and "Would you mentor" not in page
 
     # Bo does not answer either: no choice left, so the coordinators are told.
     assert choice.time_out_late_answers(_hours(49 + 49)) == 1
