@@ -67,13 +67,11 @@ def still_inside(match: Match, today: date | None = None) -> bool:
 
 
 def can_write(user: User, match: Match, today: date | None = None) -> bool:
-    """The match's mentor while they work with the mentee (or a coordinator), and only while the
+    """The match's mentor (or a coordinator) while the match is under way, and only while the
     mentee has a release date still to come."""
-    if not still_inside(match, today):
+    if not still_inside(match, today) or match.status not in MENTOR_WORKING:
         return False
-    if is_coordinator(user):
-        return True
-    return match.mentor_id == user.pk and match.status in MENTOR_WORKING
+    return is_coordinator(user) or match.mentor_id == user.pk
 
 
 def template_for(match: Match) -> str:

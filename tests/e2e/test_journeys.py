@@ -621,6 +621,9 @@ def test_partner_referral_to_gate(journey, page):
         journey.sees(words)
     journey.button("Choose Sam")
     journey.sees("We have asked Sam.")
+    # ...and says who to ask if Sam does not answer in time.
+    journey.button("Ask Ash next")
+    journey.sees("we will ask Ash next")
 
     # Sam accepts.
     journey.start(sam)
