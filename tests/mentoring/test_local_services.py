@@ -251,3 +251,28 @@ def test_only_her_own_mentor_names_a_worker_and_only_at_a_service_on_her_page(
     response = _name_worker(client_of(mentor), hackney_match, suggestion, name="")
     assert response.status_code == 200
     assert other.mentor != mentor and not NamedWorker.objects.exists()
+
+
+def test_my_people_takes_the_same_queries_for_one_service_or_many(
+    client_of, hackney_match, housing, mentor, mentee
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mentoring.partners.models import NamedWorker
+
+    suggestion = _on_her_page(client_of, hackney_match, housing, mentor, mentee)
+    NamedWorker.objects.create(service=suggestion, name="A", role="B", how_to_reach="C")
+    client = client_of(mentee)
+    people = reverse("mentoring:people")
+    client.get(people)  # warm caches (site, menus)
+    with CaptureQueriesContext(connection) as one:
+        client.get(people)
+    for n in range(3):
+        more = pages.local_service(f"Hackney Service {n}", needs=["housing"], areas=["Hackney"])
+        row = SuggestedService.objects.create(mentee=mentee, service_id=more.pk)
+        NamedWorker.objects.create(service=row, name=f"W{n}", role="R", how_to_reach="H")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(people).content.decode()
+    assert "Hackney Service 2" in page and "W2" in page
+    assert len(many) == len(one)
