@@ -171,6 +171,13 @@ POLICY: dict[str, frozenset[str]] = {
     "mentoring:partners:review": allow(COORDINATOR),
     # the mentee it was offered to; the demo has no shortlist
     "mentoring:partners:shortlist": allow(),
+    # A letter to someone still inside: their mentor (and coordinators) while before release.
+    "mentoring:partners:letter": allow(COORDINATOR, THEIR_MENTOR),
+    # Local services on My people: the mentee removes one, and says yes or no to a named worker
+    # her mentor proposes there.
+    "mentoring:partners:named_worker_new": allow(THEIR_MENTOR),
+    "mentoring:partners:remove_service": allow(OWNER),
+    "mentoring:partners:named_worker_answer": allow(OWNER),
     "mentoring:partners:shortlist_new": allow(COORDINATOR),
     "mentoring:partners:status": allow(THEIR_PARTNER),
     "mentoring:people": allow(MENTEE),

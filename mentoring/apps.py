@@ -84,11 +84,11 @@ class MentoringConfig(AppConfig):
         return rules()
 
     def daily(self, now):
-        from mentoring.partners.choice import tell_coordinators_of_late_answers
+        from mentoring.partners.choice import time_out_late_answers
         from mentoring.tasks import enqueue_due_reminders
 
         enqueue_due_reminders(now)
-        tell_coordinators_of_late_answers(now)
+        time_out_late_answers(now)
 
         from mentoring.outcomes.services import remind_self_checks_due
 

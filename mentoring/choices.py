@@ -40,6 +40,8 @@ class MatchStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed, waiting for the mentor")
     ACCEPTED = "accepted", _("Mentor said yes, waiting for the mentee")
     DECLINED = "declined", _("Mentor said no")
+    # A mentor the mentee chose did not answer within MENTOR_ANSWER_HOURS (partners/choice.py).
+    TIMED_OUT = "timed_out", _("Mentor did not answer in time")
     ACTIVE = "active", _("Active")
     PAUSED = "paused", _("Paused")
     ENDED = "ended", _("Ended")

@@ -416,6 +416,7 @@ from mentoring.partners.models import (  # noqa: E402, F401
     Disclosure,
     GateChecklist,
     MentorIntro,
+    NamedWorker,
     PartnerReferral,
     SharingAgreement,
     Shortlist,

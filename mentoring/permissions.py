@@ -18,6 +18,9 @@ from mentoring.choices import MatchStatus
 from mentoring.models import Goal, Match, Meeting, Referral
 
 MENTOR_VISIBLE = (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
+# A proposal that timed out stays open to its mentor (the notice that asked them links to it):
+# the page shows its status and history, nothing the mentee shares.
+MENTOR_VISIBLE_AFTER = (MatchStatus.TIMED_OUT,)
 # Meetings and notes: only while the mentor still works with the mentee.
 MENTOR_WORKING = (MatchStatus.ACTIVE, MatchStatus.PAUSED)
 
@@ -36,7 +39,7 @@ def access_referral(user: User, pk: int) -> Referral:
 def can_see_match(user: User, match: Match) -> bool:
     if is_coordinator(user) or match.mentee_id == user.pk:
         return True
-    return match.mentor_id == user.pk and match.status in MENTOR_VISIBLE
+    return match.mentor_id == user.pk and match.status in (*MENTOR_VISIBLE, *MENTOR_VISIBLE_AFTER)
 
 
 def access_match(user: User, pk: int) -> Match:

@@ -23,6 +23,7 @@ from mentoring.models import (
     MeetingNote,
     MenteeSettings,
     MentorProfile,
+    NamedWorker,
     NeverAgain,
     Referral,
     SuggestedService,
@@ -121,6 +122,12 @@ def sections(user: User) -> list[Section]:
             "Local services your mentor added to My people (by their number in the directory)",
             SuggestedService.objects.filter(mentee=user).order_by("pk"),
             ["service_id", "created_at"],
+        ),
+        *section(
+            "mentoring.named_workers",
+            "Workers at those services your mentor asked to add to My people, and your answer",
+            NamedWorker.objects.filter(service__mentee=user).select_related("service"),
+            ["service.service_id", "name", "role", "how_to_reach", "state", "created_at"],
         ),
         *section(
             "mentoring.never_again",

@@ -780,7 +780,8 @@ def suggest_service(*, match: Match, by: User, service_id: int) -> SuggestedServ
         raise PermissionDenied
     if SharedItem.LOCAL_SERVICES not in selectors.shared_items(match.mentee_id):
         raise ValidationError(_("They have not asked for suggestions of local services."))
-    if not hooks.local_services_by_id([service_id]):
+    found = hooks.local_services_by_id([service_id])
+    if not found:
         raise ValidationError(_("That service is not in the directory any more."))
     row, created = SuggestedService.objects.get_or_create(
         mentee=match.mentee, service_id=service_id, defaults={"suggested_by": by}
@@ -792,6 +793,16 @@ def suggest_service(*, match: Match, by: User, service_id: int) -> SuggestedServ
             target=row,
             subject=match.mentee,
             summary=str(service_id),
+        )
+        notify(
+            to=match.mentee,
+            kind="partners.service_added",
+            key=f"service:{row.pk}",
+            context={
+                "url": reverse("mentoring:people"),
+                "mentor_name": by.display_name,
+                "service_name": found[0].name,
+            },
         )
     return row
 

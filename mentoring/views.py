@@ -29,6 +29,8 @@ from mentoring.models import (
     MenteeSettings,
     Referral,
 )
+from mentoring.partners import letters
+from mentoring.partners import people as partner_people
 from mentoring.partners.selectors import gate_meeting_defaults
 from mentoring.permissions import (
     access_goal,
@@ -260,6 +262,8 @@ def match_detail(request, pk: int):
         if SharedItem.LOCAL_SERVICES in context["shared"].items:
             context["services_added"] = local_services.on_my_people(match.mentee)
             context["services_suggested"] = local_services.suggestions_for(match.mentee)
+            context["service_rows"] = partner_people.service_rows(match.mentee)
+    context["letter_offered"] = letters.can_write(user, match)
     return render(request, "mentoring/match_detail.html", context)
 
 
@@ -697,7 +701,7 @@ def my_people(request):
     _require_mentee(request.user)
     context = {
         "people": journey.my_people(request.user),
-        "services": local_services.on_my_people(request.user),
+        "service_rows": partner_people.service_rows(request.user),
         "agreed": local_services.agreed(request.user.pk),
     }
     return render(request, "mentoring/people.html", context)

@@ -455,6 +455,10 @@ CRISIS_SUPPORT_LINES = [
     },
 ]
 
+# A mentor a mentee chose from a shortlist has this long to say yes or no; then the mentee's next
+# choice is asked (or the coordinators told, when no choice is left).
+MENTOR_ANSWER_HOURS = env_int("MENTOR_ANSWER_HOURS", 48)
+
 # A crisis item nobody has claimed or handled after this long goes to the safeguarding leads.
 CHAT_CRISIS_ESCALATE_MINUTES = env_int("CHAT_CRISIS_ESCALATE_MINUTES", 15)
 

@@ -231,3 +231,36 @@ class ShortlistOfferForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mentors"].choices = choices
+
+
+class LetterForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your letter"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Plain words work best. Letters to a prison are read by staff before they are "
+            "handed over. Your first name goes on it, never your phone number or e-mail."
+        ),
+    )
+
+
+class NamedWorkerForm(forms.Form):
+    """A named worker at one of the services on the mentee's My people."""
+
+    service = forms.TypedChoiceField(label=_("At which service"), coerce=int)
+    name = forms.CharField(label=_("Their name"), max_length=80)
+    role = forms.CharField(
+        label=_("What they do there"),
+        max_length=80,
+        help_text=_("For example: housing officer, key worker."),
+    )
+    how_to_reach = forms.CharField(
+        label=_("How to reach them"),
+        max_length=200,
+        help_text=_("A work phone number, or when and where to find them. Not a personal number."),
+    )
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [(row.suggestion.pk, row.service.name) for row in rows]

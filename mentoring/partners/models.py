@@ -224,6 +224,11 @@ class Shortlist(models.Model):
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     overdue_told_at = models.DateTimeField(null=True, blank=True)
+    # The mentors the mentee would like asked, in their order: the one they chose first, then
+    # who to ask next if that one does not answer in time. ``picks_closed``: they said that after
+    # those, a coordinator should choose.
+    picks = models.JSONField(default=list, blank=True)
+    picks_closed = models.BooleanField(default=False)
 
     personal_data_export = False
 
@@ -232,3 +237,35 @@ class Shortlist(models.Model):
 
     def __str__(self) -> str:
         return f"Shortlist #{self.pk}"
+
+
+class NamedWorkerState(models.TextChoices):
+    WAITING = "waiting", _("Waiting for your OK")
+    AGREED = "agreed", _("You said yes")
+    DECLINED = "declined", _("You said no")
+
+
+class NamedWorker(models.Model):
+    """A named worker at a local service on the mentee's "My people", added by her mentor. Shown
+    as one of her people only once she agrees; gone with the service when it is removed."""
+
+    service = models.ForeignKey(
+        "mentoring.SuggestedService", on_delete=models.CASCADE, related_name="workers"
+    )
+    name = models.CharField(_("their name"), max_length=80)
+    role = models.CharField(_("what they do there"), max_length=80)
+    how_to_reach = models.CharField(_("how to reach them"), max_length=200)
+    state = models.CharField(
+        max_length=20, choices=NamedWorkerState.choices, default=NamedWorkerState.WAITING
+    )
+    suggested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Named worker #{self.pk}"

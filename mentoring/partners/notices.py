@@ -64,3 +64,32 @@ register(
         group=_("Coordinating"),
     ),
 )
+
+register(
+    Kind(
+        name="partners.choice_timed_out",
+        label=_("The mentor you chose did not answer in time"),
+        template="mentoring/partners/notices/choice_timed_out.txt",
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.proposal_lapsed",
+        label=_("A proposal you did not answer in time has closed"),
+        template="mentoring/partners/notices/proposal_lapsed.txt",
+        channels=(EMAIL, PUSH),
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.service_added",
+        label=_("Your mentor added a local service to My people"),
+        template="mentoring/partners/notices/service_added.txt",
+        group=_("Mentoring"),
+    ),
+    Kind(
+        name="partners.named_worker",
+        label=_("Your mentor wants to add someone to My people"),
+        template="mentoring/partners/notices/named_worker.txt",
+        needs_answer=True,
+        group=_("Mentoring"),
+    ),
+)

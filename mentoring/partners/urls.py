@@ -24,6 +24,12 @@ urlpatterns = [
     path("about-me/", views.intro, name="intro"),
     path("shortlists/new/<id:pk>/", views.shortlist_new, name="shortlist_new"),
     path("shortlists/<id:pk>/", views.shortlist, name="shortlist"),
+    # A letter to someone still inside
+    path("matches/<id:pk>/letter/", views.letter, name="letter"),
+    # Local services and named workers on My people
+    path("matches/<id:pk>/named-worker/", views.named_worker_new, name="named_worker_new"),
+    path("my-people/services/<id:pk>/remove/", views.remove_service, name="remove_service"),
+    path("my-people/workers/<id:pk>/", views.named_worker_answer, name="named_worker_answer"),
     # The person referred
     path("referred/<id:pk>/", views.mine, name="mine"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,8 @@ from accounts.models import User
 from accounts.organisations import Organisation, PartnerWorker
 from accounts.roles import Role
 from mentoring import services as mentoring_services
-from mentoring.models import Referral
-from mentoring.partners import choice, forms, selectors, services, sharing
+from mentoring.models import Referral, SuggestedService
+from mentoring.partners import choice, forms, letters, people, selectors, services, sharing
 from mentoring.partners.choices import (
     LAWFUL_BASIS_PLAIN,
     PARTNER_STATUS_HELP,
@@ -27,8 +27,14 @@ from mentoring.partners.choices import (
     ConsentState,
     Direction,
 )
-from mentoring.partners.models import MentorIntro, PartnerReferral, Shortlist, ShortlistAnswer
-from mentoring.permissions import require_coordinator
+from mentoring.partners.models import (
+    MentorIntro,
+    NamedWorker,
+    PartnerReferral,
+    Shortlist,
+    ShortlistAnswer,
+)
+from mentoring.permissions import access_match, access_match_as_working_mentor, require_coordinator
 
 
 def _posted(request):
@@ -384,7 +390,15 @@ def shortlist(request, pk: int):
         chosen = request.POST.get("mentor", "")
         mentor = found.mentors.filter(pk=int(chosen)).first() if chosen.isdigit() else None
         try:
-            choice.answer_shortlist(shortlist=found, by=request.user, answer=answer, mentor=mentor)
+            if answer == "next":
+                # Who to ask if the chosen mentor does not answer in time; none: a coordinator.
+                if chosen.isdigit() and mentor is None:
+                    raise ValidationError(_("Choose one of the mentors on your list."))
+                choice.set_next_choice(shortlist=found, by=request.user, mentor=mentor)
+            else:
+                choice.answer_shortlist(
+                    shortlist=found, by=request.user, answer=answer, mentor=mentor
+                )
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
@@ -400,5 +414,133 @@ def shortlist(request, pk: int):
             "profiles": choice.shortlist_profiles(found),
             "waiting": found.answer == ShortlistAnswer.WAITING,
             "due": choice.answer_due(found),
+            "next_choices": choice.next_choices(found),
+            "next_in_line": choice.next_in_line(found),
         },
     )
+
+
+# --- A letter to someone still inside -----------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def letter(request, pk: int):
+    """The mentor writes to their mentee before release day and downloads it to print."""
+    match = access_match(request.user, pk)
+    if not letters.can_write(request.user, match):
+        raise Http404
+    form = forms.LetterForm(_posted(request), initial={"body": letters.template_for(match)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            pdf = letters.make_letter(match=match, by=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = 'attachment; filename="letter.pdf"'
+            return response
+    return render(
+        request,
+        "mentoring/partners/letter.html",
+        {
+            "match": match,
+            "form": form,
+            "to_name": match.mentee.display_name,
+            "prison": match.referral.prison,
+            "from_name": letters.first_name(match.mentor),
+            "return_address": letters.return_address(),
+        },
+    )
+
+
+# --- Named workers at local services ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def named_worker_new(request, pk: int):
+    """The mentor names a worker at one of the services on their mentee's My people."""
+    match = access_match_as_working_mentor(request.user, pk)
+    rows = people.service_rows(match.mentee)
+    form = forms.NamedWorkerForm(
+        _posted(request), rows=rows, initial={"service": request.GET.get("service")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            people.add_named_worker(
+                match=match, by=request.user, suggestion_id=data.pop("service"), **data
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sent. %(name)s will see them once they say yes.")
+                % {"name": match.mentee.display_name},
+            )
+            return redirect("mentoring:match", pk=match.pk)
+    return render(
+        request,
+        "mentoring/partners/named_worker_new.html",
+        {"match": match, "form": form, "rows": rows},
+    )
+
+
+def _own_suggestion(request, pk: int) -> SuggestedService:
+    suggestion = SuggestedService.objects.filter(pk=pk, mentee=request.user).first()
+    if suggestion is None:
+        raise Http404
+    return suggestion
+
+
+@require_http_methods(["GET", "POST"])
+def remove_service(request, pk: int):
+    """The mentee takes a service off her My people, after saying she is sure."""
+    suggestion = _own_suggestion(request, pk)
+    found = [row for row in people.service_rows(request.user) if row.suggestion.pk == pk]
+    if request.method == "POST":
+        try:
+            people.remove_service(suggestion=suggestion, by=request.user)
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Removed from My people."))
+        return redirect("mentoring:people")
+    return render(
+        request,
+        "mentoring/partners/remove_service.html",
+        {"suggestion": suggestion, "row": found[0] if found else None},
+    )
+
+
+@require_POST
+def named_worker_answer(request, pk: int):
+    """The mentee says yes or no to a named worker her mentor wants on her My people."""
+    worker = NamedWorker.objects.filter(pk=pk, service__mentee=request.user).first()
+    if worker is None:
+        raise Http404
+    answer = request.POST.get("answer", "")
+    if answer not in ("yes", "no"):
+        messages.error(request, _("Please choose yes or no."))
+        return redirect("mentoring:people")
+    try:
+        people.answer_named_worker(worker=worker, by=request.user, agree=answer == "yes")
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Thank you. %(name)s is now one of your people.") % {"name": worker.name}
+            if answer == "yes"
+            else _("Thank you. They will not be added."),
+        )
+    return redirect("mentoring:people")

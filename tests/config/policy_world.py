@@ -139,6 +139,16 @@ def _more_objects(world: World) -> None:
         release_date=timezone.localdate() + timezone.timedelta(days=10)
     )
     o["release_referral"] = o["referral"]
+    # A service Sam added to Jay's My people, and a worker there waiting for Jay's OK.
+    from mentoring.models import SuggestedService
+    from mentoring.partners.models import NamedWorker
+
+    o["suggested_service"] = SuggestedService.objects.create(
+        mentee=jay, service_id=999_999, suggested_by=people[Role.PEER_MENTOR]
+    )
+    o["named_worker"] = NamedWorker.objects.create(
+        service=o["suggested_service"], name="Kim", role="Housing officer", how_to_reach="Desk 3"
+    )
 
 
 def _story_review(storyteller, involvement_lead):
@@ -174,7 +184,9 @@ def target(url_name: str, route_kwargs: list[str], world: World) -> tuple[dict, 
         kwargs[name] = _value(url_name, name, world)
     if not kwargs:
         relations = {}  # a list or form of one's own: roles decide, not relations
-    elif app == "mentoring" and not url_name.startswith("mentoring:partners:"):
+    elif app == "mentoring" and (
+        not url_name.startswith("mentoring:partners:") or url_name in PARTNER_MATCH_URLS
+    ):
         relations = mentee_side
     elif app == "volunteering" and (url_name in OWN_RECORDS or "user_pk" in kwargs):
         relations = {priya.pk: OWNER}
@@ -207,6 +219,13 @@ def target(url_name: str, route_kwargs: list[str], world: World) -> tuple[dict, 
     return kwargs, relations
 
 
+# Partner pages about a match and the mentee's own people, not about a partner's referral.
+PARTNER_MATCH_URLS = {
+    "mentoring:partners:letter",
+    "mentoring:partners:named_worker_new",
+    "mentoring:partners:remove_service",
+    "mentoring:partners:named_worker_answer",
+}
 OWN_RECORDS = {"volunteering:certificate", "volunteering:verify_training"}
 MESSAGE_URLS = {"chat:edit", "chat:delete", "chat:report", "chat:moderate_message", "chat:concern"}
 
@@ -269,6 +288,10 @@ _VALUES = {
     ("mentoring:partners:gate_checklist", "pk"): lambda w: w["release_referral"].pk,
     ("mentoring:partners:shortlist_new", "pk"): lambda w: w["referral"].pk,
     ("mentoring:partners:shortlist", "pk"): lambda w: w["shortlist"].pk if w["shortlist"] else 0,
+    ("mentoring:partners:letter", "pk"): lambda w: w["match"].pk,
+    ("mentoring:partners:named_worker_new", "pk"): lambda w: w["match"].pk,
+    ("mentoring:partners:remove_service", "pk"): lambda w: w["suggested_service"].pk,
+    ("mentoring:partners:named_worker_answer", "pk"): lambda w: w["named_worker"].pk,
     ("mentoring:partners:*", "pk"): lambda w: w["partner_referral"].pk,
 }
 

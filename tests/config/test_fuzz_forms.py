@@ -174,7 +174,13 @@ FORMS: dict[str, list[Post]] = {
     "mentoring:partners:organisations": [_p(pa.OrganisationForm)],
     "mentoring:partners:refer": [_p(pa.PartnerReferralForm)],
     "mentoring:partners:review": [_p(pa.ConsentForm)],
-    "mentoring:partners:shortlist": [_p(answer=("choose", "other", "coordinator"), mentor=("1",))],
+    "mentoring:partners:shortlist": [
+        _p(answer=("choose", "other", "coordinator", "next"), mentor=("1", ""))
+    ],
+    "mentoring:partners:letter": [_p(pa.LetterForm)],
+    "mentoring:partners:named_worker_new": [_p(pa.NamedWorkerForm)],
+    "mentoring:partners:remove_service": [_p()],
+    "mentoring:partners:named_worker_answer": [_p(answer=YES_NO)],
     "mentoring:partners:shortlist_new": [_p(pa.ShortlistOfferForm)],
     "mentoring:match_suggest_service": [_p(service=("1", "x", ""))],
     "mentoring:refer_self": [_p(m.ReferralForm)],

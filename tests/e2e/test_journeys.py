@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from accounts.roles import Role
 from mentoring import services
@@ -621,6 +622,9 @@ def test_partner_referral_to_gate(journey, page):
         journey.sees(words)
     journey.button("Choose Sam")
     journey.sees("We have asked Sam.")
+    # ...and says who to ask if Sam does not answer in time.
+    journey.button("Ask Ash next")
+    journey.sees("we will ask Ash next")
 
     # Sam accepts.
     journey.start(sam)
@@ -642,6 +646,16 @@ def test_partner_referral_to_gate(journey, page):
     meeting = Meeting.objects.get(match__mentee=jay)
     assert timezone.localtime(meeting.starts_at).date() == release
     assert meeting.place_kind == MeetingPlace.PRISON_GATE
+
+    # Jay is still inside: Sam writes to him from the match page, and prints the letter.
+    journey.start(sam)
+    journey.link("Jay", within=page.get_by_role("region", name="My mentees"), exact=True)
+    journey.link("Write a letter to print")
+    journey.sees("I will be there")
+    with page.expect_download() as download:
+        journey.button("Make the letter to print (PDF)", lands=False)
+    letter = PdfReader(download.value.path()).pages[0].extract_text()
+    assert "Jay" in letter and "HMP Northshire" in letter and "I will be there" in letter
 
     # Release day comes (the clock moves on), and Sam records that they met.
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - timedelta(hours=1))

@@ -378,6 +378,14 @@ NOT_BY_LINKS: dict[str, str] = {
     "mentoring:outcomes:start_again": "offered when a match has ended",
     "mentoring:partners:mine": "a person referred by a partner: the demo's has no account",
     "mentoring:partners:shortlist": "a mentee offered a choice of mentors: the demo has none",
+    "mentoring:partners:letter": "on the match page while the mentee is still inside: demo Jay "
+    "is out",
+    "mentoring:partners:named_worker_new": "on the match page once the mentee agrees to "
+    "suggestions of local services (demo Jay has not)",
+    "mentoring:partners:remove_service": "on My people next to a service the mentor added: demo "
+    "Jay has none",
+    "mentoring:partners:named_worker_answer": "on My people when the mentor names a worker at "
+    "a service: demo Jay has none",
     "volunteering:shift_withdraw": "once signed up to a shift (a POST)",
     "volunteering:reference_received": "a reference not yet back: the demo's are all back",
     "volunteering:verify_training": "training not yet checked: the demo's is all checked",

@@ -13,8 +13,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.services import profile_for
 from mentoring import services as mentoring_services
-from mentoring.choices import ContactPreference, MatchStatus
-from mentoring.models import Match
+from mentoring.choices import ContactPreference, MatchStatus, ReferralStatus
+from mentoring.models import Match, Referral
 from mentoring.partners import choice
 from mentoring.partners.models import MentorIntro, Shortlist, ShortlistAnswer
 from notifications.models import Notification
@@ -98,18 +98,111 @@ def test_a_shortlist_has_two_or_three_mentors_who_wrote_about_themselves(mentee,
         choice.offer_shortlist(referral=referral, by=coordinator, mentors=[ash, quiet])
 
 
-def test_a_chosen_mentor_who_does_not_answer_in_time_is_flagged_to_the_coordinator(
-    mentee, coordinator, offered
+def _hours(n: float):
+    return timezone.now() + timedelta(hours=n)
+
+
+def _told(person, kind):
+    return Notification.objects.filter(recipient=person, kind=kind)
+
+
+def test_the_mentee_says_who_to_ask_next_on_their_choice_page(client_of, mentee, offered):
+    shortlist, (ash, bo) = offered
+    page = reverse("mentoring:partners:shortlist", args=[shortlist.pk])
+    client_of(mentee).post(page, {"answer": "picked", "mentor": ash.pk})
+    body = client_of(mentee).get(page).content.decode()
+    assert "If Ash does not answer in time, who should we ask next?" in body
+    client_of(mentee).post(page, {"answer": "next", "mentor": bo.pk})
+    assert Shortlist.objects.get().picks == [ash.pk, bo.pk]
+    body = client_of(mentee).get(page).content.decode()
+    assert "we will ask Bo next" in body and "who should we ask next" not in body
+    # Nobody else can be added: the list is used up; a stranger is refused.
+    stranger = mentor_with_words("Cy", "Not on the list")
+    client_of(mentee).post(page, {"answer": "next", "mentor": stranger.pk})
+    assert Shortlist.objects.get().picks == [ash.pk, bo.pk]
+
+
+def test_no_answer_in_time_asks_the_next_choice_then_tells_the_coordinators(
+    client_of, mentee, coordinator, offered
 ):
+    shortlist, (ash, bo) = offered
+    choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=bo)
+    first = Match.objects.get(mentor=ash)
+
+    assert choice.time_out_late_answers(_hours(47)) == 0  # still within the 48 hours
+    assert choice.time_out_late_answers(_hours(49)) == 1
+    first.refresh_from_db()
+    assert first.status == MatchStatus.TIMED_OUT
+    assert first.events.filter(status=MatchStatus.TIMED_OUT).exists()
+    second = Match.objects.get(mentor=bo)
+    assert second.status == MatchStatus.PROPOSED and second.mentee == mentee
+    assert _told(bo, "mentoring.match_proposed").exists()  # that mentor is asked
+    told = _told(mentee, "partners.choice_timed_out").get()
+    assert "Ash did not answer in time, so we have asked Bo" in told.body
+    assert _told(ash, "partners.proposal_lapsed").exists()
+    assert _told(ash, "mentoring.match_proposed").get().done_at is not None  # off their Today
+    assert not _told(coordinator, "partners.mentor_late").exists()
+    assert choice.time_out_late_answers(_hours(49)) == 0  # safe to run twice
+    # The notice that asked Ash still opens: the proposal, marked as not answered in time.
+    page = client_of(ash).get(reverse("mentoring:match", args=[first.pk])).content.decode()
+    assert "Mentor did not answer in time" in page and "Would you mentor" not in page
+
+    # Bo does not answer either: no choice left, so the coordinators are told.
+    assert choice.time_out_late_answers(_hours(49 + 49)) == 1
+    second.refresh_from_db()
+    assert second.status == MatchStatus.TIMED_OUT
+    assert _told(coordinator, "partners.mentor_late").exists()
+    last = _told(mentee, "partners.choice_timed_out").order_by("-id").first()
+    assert "Bo did not answer in time" in last.body and "coordinator will be in touch" in last.body
+    assert Referral.objects.get().status == ReferralStatus.WAITING
+    assert not Match.objects.open().exists()
+
+
+def test_with_no_next_choice_the_coordinators_are_told(mentee, coordinator, offered):
     shortlist, (ash, _bo) = offered
     choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
-    now = timezone.now()
-    assert choice.tell_coordinators_of_late_answers(now) == 0
-    later = now + timedelta(days=choice.ANSWER_DAYS, hours=1)
-    assert choice.tell_coordinators_of_late_answers(later) == 1
-    assert choice.tell_coordinators_of_late_answers(later) == 0  # told once
-    assert Notification.objects.filter(recipient=coordinator, kind="partners.mentor_late").exists()
-    assert Shortlist.objects.get().overdue_told_at is not None
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=None)  # a coordinator chooses
+    assert choice.time_out_late_answers(_hours(49)) == 1
+    assert Match.objects.count() == 1
+    assert _told(coordinator, "partners.mentor_late").exists()
+
+
+def test_a_mentor_who_answers_in_time_is_not_timed_out(mentee, offered):
+    shortlist, (ash, bo) = offered
+    choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=bo)
+    match = Match.objects.get()
+    mentoring_services.answer_proposal(match=match, by=ash, accept=True)
+    assert choice.time_out_late_answers(_hours(100)) == 0
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ACCEPTED and Match.objects.count() == 1
+
+
+def test_the_time_to_answer_is_a_setting_and_the_deferred_task_uses_the_clock(
+    settings, monkeypatch, mentee, offered
+):
+    from mentoring.partners.tasks import time_out_choice
+
+    settings.MENTOR_ANSWER_HOURS = 2
+    shortlist, (ash, bo) = offered
+    choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=bo)
+    later = _hours(3)
+    assert time_out_choice.call(shortlist_id=shortlist.pk) is False  # not due yet
+    monkeypatch.setattr(timezone, "now", lambda: later)  # three hours on
+    assert time_out_choice.call(shortlist_id=shortlist.pk) is True
+    assert Match.objects.get(mentor=bo).status == MatchStatus.PROPOSED
+
+
+def test_a_next_choice_with_no_free_place_is_passed_over(mentee, coordinator, offered):
+    shortlist, (ash, bo) = offered
+    choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=bo)
+    cleared_mentor(bo, places=0)
+    assert choice.time_out_late_answers(_hours(49)) == 1
+    assert not Match.objects.filter(mentor=bo).exists()
+    assert _told(coordinator, "partners.mentor_late").exists()
 
 
 def test_a_mentor_writes_their_few_lines(client_of, mentor, mentee):

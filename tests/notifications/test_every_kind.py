@@ -20,6 +20,7 @@ from cms import services as cms_services
 from mentoring import services as mentoring
 from mentoring.outcomes.services import remind_self_checks_due
 from mentoring.partners import choice as partner_choice
+from mentoring.partners import people as partner_people
 from mentoring.partners import services as partners
 from mentoring.partners.choices import ConsentHow
 from mentoring.partners.models import MentorIntro
@@ -110,6 +111,18 @@ def told(
         match = mentoring.propose_match(referral=referral, mentor=mentor, by=coordinator)
         match = mentoring.answer_proposal(match=match, by=mentor, accept=True)
         match = mentoring.agree_to_match(match=match, by=mentee)
+        # Local services on My people: a service added, and a worker there to say yes to.
+        mentoring.set_sharing(mentee=mentee, by=mentee, items=["needs", "local_services"])
+        service = cms_factories.local_service(needs=["housing"], areas=[], everywhere=True)
+        suggestion = mentoring.suggest_service(match=match, by=mentor, service_id=service.pk)
+        partner_people.add_named_worker(
+            match=match,
+            by=mentor,
+            suggestion_id=suggestion.pk,
+            name="Kim",
+            role="Housing officer",
+            how_to_reach="Desk 3",
+        )
         soon = mentoring.schedule_meeting(
             match=match,
             by=mentor,
@@ -231,15 +244,17 @@ def told(
         partner_choice.answer_shortlist(
             shortlist=picked, by=chris, answer="picked", mentor=choosable[0]
         )
+        partner_choice.set_next_choice(shortlist=picked, by=chris, mentor=choosable[1])
         left_to_us = partner_choice.offer_shortlist(
             referral=by_phone.referral, by=coordinator, mentors=choosable
         )
         partner_choice.answer_shortlist(
             shortlist=left_to_us, by=by_phone.person, answer="coordinator"
         )
-        partner_choice.tell_coordinators_of_late_answers(
-            timezone.now() + timedelta(days=partner_choice.ANSWER_DAYS, hours=1)
-        )
+        # Neither chosen mentor answers in time: the next is asked, then the coordinators told.
+        late = settings.MENTOR_ANSWER_HOURS + 1
+        partner_choice.time_out_late_answers(timezone.now() + timedelta(hours=late))
+        partner_choice.time_out_late_answers(timezone.now() + timedelta(hours=2 * late))
 
         notify(
             to=coordinator,
