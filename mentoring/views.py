@@ -97,12 +97,8 @@ def referral_new(request):
     require_coordinator(request.user)
     form = forms.CoordinatorReferralForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        person, risk = data.pop("email"), data.pop("risk")
         try:
-            referral = services.refer(person=person, by=request.user, **data)
-            if risk.strip():
-                services.add_risk_note(referral=referral, by=request.user, body=risk)
+            referral = services.refer(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
