@@ -587,6 +587,12 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
     )
 
 
+def can_move_meeting(meeting: Meeting, user: User) -> bool:
+    """The mentor, the mentee or a coordinator, while the meeting is planned (the same people who
+    may call it off: a mentee who cannot make it offers another time rather than only cancel)."""
+    return can_cancel_meeting(meeting, user)
+
+
 def can_cancel_meeting(meeting: Meeting, user: User) -> bool:
     """The mentor, the mentee or a coordinator, while the meeting is planned and to come."""
     match = meeting.match
@@ -606,12 +612,17 @@ def move_meeting(
     place: str | None = None,
     minutes: int | None = None,
 ) -> Meeting:
-    """Move a planned meeting to another time (and place). The mentor or a coordinator; the
-    other person (both, when a coordinator moves it) is told, and reminders follow the new time."""
+    """Move a planned meeting to another time (and place). The mentor, the mentee or a
+    coordinator (``can_move_meeting``); the other person (both, when a coordinator moves it) is
+    told, and reminders follow the new time."""
     meeting = _locked_meeting(meeting)
-    _require_mentor_or_coordinator(meeting.match, by)
-    if meeting.status != MeetingStatus.PLANNED:
-        raise ValidationError(_("Only a planned meeting can be moved."))
+    match = meeting.match
+    if not can_move_meeting(meeting, by):
+        if meeting.status != MeetingStatus.PLANNED and (
+            is_coordinator(by) or by.pk in (match.mentor_id, match.mentee_id)
+        ):
+            raise ValidationError(_("Only a planned meeting can be moved."))
+        raise PermissionDenied
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be timezone-aware")
     if starts_at < timezone.now():

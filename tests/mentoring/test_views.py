@@ -85,8 +85,8 @@ PAGES = [
     (
         "meeting_move",
         lambda w: [w["meeting"].pk],
-        ["coordinator", "mentor"],
-        ["mentee", "other_mentor", "outsider"],
+        ["coordinator", "mentor", "mentee"],
+        ["other_mentor", "other_mentee", "outsider"],
     ),
     (
         "meeting_concern",
