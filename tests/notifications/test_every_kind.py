@@ -36,7 +36,7 @@ from tests.mentoring.factories import cleared_mentor
 from tests.mentoring.partner_factories import organisation, partner_worker
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, make_cleared
 from volunteering import services as volunteering
-from volunteering.models import VolunteerRole
+from volunteering.models import Onboarding, VolunteerRole
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +134,16 @@ def told(
         for somebody in (volunteer, waiting_volunteer):
             make_cleared(somebody, "event-helper")
         role = VolunteerRole.objects.get(slug="event-helper")
+        # A coordinator records the induction, the last step that clears someone for the role.
+        cleo = person(Role.VOLUNTEER, display_name="Cleo Cleared")
+        make_cleared(cleo, "event-helper")
+        Onboarding.objects.filter(user=cleo).update(induction_completed_on=None)
+        volunteering.record_step(
+            onboarding=Onboarding.objects.get(user=cleo),
+            step="induction",
+            on=timezone.localdate(),
+            by=coordinator,
+        )
         tomorrow = ShiftFactory(
             role=role, starts_at=_at(1, 10), ends_at=_at(1, 12), places=1, created_by=coordinator
         )
