@@ -206,6 +206,27 @@ def update_profile(
     return profile
 
 
+@transaction.atomic
+def save_profile(
+    *,
+    user: User,
+    lived_experience_consent: bool,
+    display_name: str | None = None,
+    pronouns: str | None = None,
+    **fields: Any,
+) -> Profile:
+    """The person saves their own profile page: their agreement to keep their lived experience
+    (given or withdrawn) and the profile itself, together or not at all. A refused profile (bad
+    name, lived experience without agreement) leaves the agreement as it was."""
+    if lived_experience_consent:
+        give_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+    else:
+        withdraw_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+    return update_profile(
+        user=user, by=user, display_name=display_name, pronouns=pronouns, **fields
+    )
+
+
 # --- My data ------------------------------------------------------------------------------------
 
 
