@@ -161,6 +161,17 @@ def test_asking_for_help(journey, page):
     journey.button("Send")
     journey.sees("Thank you. A coordinator will be in touch.")
 
+    # Back on Today, "Where to start" stays: the request is with the coordinators, and the
+    # other ways in are still there.
+    journey.menu("Today")
+    start = page.get_by_role("region", name="Where to start")
+    expect(
+        start.get_by_role("link", name="Your request for a peer mentor is with the coordinators")
+    ).to_be_visible()
+    for offer in ("Apply to volunteer", "Join a group", "Share your story", "Find an event"):
+        expect(start.get_by_role("link", name=offer)).to_be_visible()
+    expect(start.get_by_role("link", name="Ask for a peer mentor")).to_have_count(0)
+
     # The coordinator sees it at once, from her Today.
     journey.start(coordinator)
     mentoring = page.get_by_role("region", name="Mentoring")
@@ -257,9 +268,23 @@ def test_referral_to_first_meeting(journey, page):
     journey.button("Move it")
     journey.sees("Meeting moved. We have told the other person.")
 
+    # Jay cannot make 11:00 either: he moves it himself, and Sam is told.
     journey.start(jay)
     journey.link("Meeting moved to")
     expect(page.get_by_role("heading", level=1)).to_contain_text("11:00")
+    journey.link("Move this meeting")
+    journey.fill("Time", "12:30")
+    journey.button("Move it")
+    journey.sees("Meeting moved. We have told the other person.")
+
+    journey.start(sam)
+    journey.link("Meeting moved to")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("12:30")
+
+    # Then it cannot happen at all: Jay opens it from his mentoring card, cancels, Sam is told.
+    journey.start(jay)
+    card = page.get_by_role("region", name="My mentoring")
+    journey.tap(card.get_by_role("link", name=re.compile("12:30")))
     journey.button("Cancel this meeting")
     journey.sees("Meeting cancelled. We have told the other person.")
 
@@ -417,9 +442,11 @@ def test_mentee_to_volunteer(journey, page, settings):
     expect(cleared.filter(has_text="Event helper").first).to_contain_text("Cleared")
     expect(cleared.filter(has_text="Peer mentor").first).to_contain_text("Not yet")
 
-    # Jay signs up for both event-helper shifts; the peer-mentor shift is not offered to him.
+    # Jay is told on Today that he is cleared, and the notice opens the shifts he can take; the
+    # peer-mentor shift is not offered to him. He signs up for both event-helper shifts.
     journey.start(jay)
-    journey.link("Find a shift")
+    journey.link("You can now take shifts as Event helper")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shifts")
     expect(page.get_by_role("link", name=re.compile("^Peer mentor"))).to_have_count(0)
     for shift in shifts:
         journey.link(f"Event helper, {timezone.localtime(shift.starts_at):%a %-d %b}")
