@@ -293,6 +293,47 @@ def test_referral_to_first_meeting(journey, page):
     journey.done()
 
 
+def test_referral_of_someone_with_no_account(journey, page, live_server, settings):
+    """The coordinator refers Lee, who has no account: Lee gets an e-mailed invitation, chooses a
+    password from its link, logs in and finds the referral (and what happens next) on Today."""
+    settings.SITE_URL = live_server.url  # the e-mailed links open on this test server
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    mail.outbox.clear()
+
+    journey.start(coordinator)
+    journey.link("New referral")
+    journey.fill("E-mail address of the person", "lee@example.org")
+    journey.fill("Name they go by", "Lee")
+    journey.choose("Best way to get in touch", "email")
+    journey.fill("Area", "Hackney", role="textbox")
+    journey.tick("Housing")
+    journey.button("Save and find mentors")
+    journey.sees("Referral saved.")
+
+    # Lee opens the link in the invitation on his own phone (not logged in).
+    [invitation] = [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
+    assert invitation.to == ["lee@example.org"] and "ask for a code" in invitation.body
+    link = re.search(r"(http\S+/accounts/password/reset/key/\S+/)", invitation.body).group(1)
+    assert link.startswith(live_server.url)
+    page.context.clear_cookies()
+    page.goto(link)
+    journey.check()
+    journey.fill("New password", "a fresh start 2026", exact=True)
+    journey.fill("New password again", "a fresh start 2026")
+    journey.button("Change your password")
+    journey.link("Log in")
+    journey.fill("E-mail address", "lee@example.org")
+    journey.fill("Password", "a fresh start 2026", exact=True)
+    journey.button("Log in")
+    expect(page.get_by_role("heading", name="Hello, Lee")).to_be_visible()
+    card = page.get_by_role("region", name="My mentoring")
+    expect(card.get_by_text("We are looking for the right mentor for you")).to_be_visible()
+    journey.link("You have been put forward for a mentor")
+    expect(page.get_by_role("heading", name="Referral for Lee")).to_be_visible()
+    journey.sees("Hackney")
+    journey.done()
+
+
 def _active_pair(coordinator, mentee, mentor, **referral):
     """Jay and Sam matched through the real steps: referred, proposed, accepted, agreed."""
     referral.setdefault("contact_preference", "email")
