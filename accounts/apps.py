@@ -82,11 +82,24 @@ class AccountsConfig(AppConfig):
         return items
 
     def today_cards(self, request):
-        """Someone who signed up themself holds no role yet: show them the ways in."""
-        if request.user.roles:
+        """Someone who signed up themself holds no role yet: show them the ways in. Asking for a
+        mentor makes them a mentee; while that request is with the coordinators the card stays,
+        saying so, and still offers the other ways in."""
+        from accounts.hooks import start_notes
+        from accounts.roles import Role
+
+        roles = request.user.roles
+        if roles - {Role.MENTEE}:
+            return []
+        begun = {note.replaces: note for note in start_notes(request.user)} if roles else {}
+        if roles and not begun:
             return []
         items = []
         for name, label, why in START_HERE:
+            if name in begun:
+                note = begun[name]
+                items.append({"url": note.url, "label": note.label, "why": note.why})
+                continue
             try:
                 url = name if name.startswith("/") else reverse(name)
             except NoReverseMatch:

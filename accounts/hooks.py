@@ -6,6 +6,9 @@ An app's AppConfig may define any of these methods; accounts calls them on every
 - ``nav_filter(user, items) -> list[NavItem]``: narrow the gathered links for people whose roles
   allow only a few pages (partner workers), so the navigation never offers a door that is shut.
 - ``today_cards(request) -> Iterable[TodayCard]``: cards on the person's "Today" page.
+- ``start_notes(user) -> Iterable[StartNote]``: for someone new, what they already began with
+  the app ("Your request for a peer mentor is with the coordinators"), shown on the "Where to
+  start" card in place of that offer, beside the other ways in. One query at most.
 - ``seed_demo(personas, stdout) -> None``: demo content for ``manage.py seed_demo`` (idempotent);
   ``personas`` maps a role value to the demo person holding it.
 - ``attention_items(user) -> Iterable[AttentionItem]``: counts of things waiting for this person
@@ -65,6 +68,17 @@ class TodayCard:
 
 
 @dataclass(frozen=True)
+class StartNote:
+    """On "Where to start": what the person began, in place of the offer named ``replaces`` (a
+    URL name from accounts.apps.START_HERE)."""
+
+    replaces: str
+    label: str
+    why: str
+    url: str
+
+
+@dataclass(frozen=True)
 class AttentionItem:
     label: str
     count: int
@@ -104,6 +118,10 @@ def nav_items(user) -> list[NavItem]:
 
 def today_cards(request) -> list[TodayCard]:
     return sorted(_collect("today_cards", request), key=lambda card: (card.order, card.title))
+
+
+def start_notes(user) -> list[StartNote]:
+    return _collect("start_notes", user)
 
 
 def my_data_sections(request) -> list[TodayCard]:

@@ -10,6 +10,9 @@ import json
 import time
 from typing import Any
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from asgiref.sync import async_to_sync
@@ -19,12 +22,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit, hooks
 from accounts.hooks import personal_data
 from accounts.inputs import NAME_REFUSED, has_unsafe_characters
+from accounts.links import public_url
 from accounts.models import CONSENT_WORDING, ConsentPurpose, ConsentRecord, Profile, User
 from accounts.permissions import (
     ADMIN_GRANTED_ROLES,
@@ -92,6 +97,31 @@ def set_roles(*, user: User, roles: set[str], by: User) -> None:
         grant_role(user=user, role=role, by=by)
     for role in sorted(current - roles):
         revoke_role(user=user, role=role, by=by)
+
+
+def new_account(*, email: str, display_name: str, role: str) -> User:
+    """An account made for someone by a coordinator (who has checked who may): no password yet,
+    its e-mail address taken as confirmed (the person proves it by opening the invitation or by
+    asking for a log-in code), holding ``role``. Call inside the caller's transaction; the caller
+    audits it and sends the invitation (``set_password_link``)."""
+    user = User.objects.create_user(email=email, password=None, display_name=display_name[:60])
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.forget_roles()
+    return user
+
+
+def set_password_link(user: User) -> str:
+    """An absolute link (from SITE_URL) to choose a password: allauth's reset-by-key page. It
+    stops working once used, once the person logs in, and after PASSWORD_RESET_TIMEOUT."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return public_url(path)
 
 
 def profile_for(user: User) -> Profile:
@@ -174,6 +204,27 @@ def update_profile(
     profile.save()
     audit.record(actor=by, action="profile.changed", target=profile, subject=user)
     return profile
+
+
+@transaction.atomic
+def save_profile(
+    *,
+    user: User,
+    lived_experience_consent: bool,
+    display_name: str | None = None,
+    pronouns: str | None = None,
+    **fields: Any,
+) -> Profile:
+    """The person saves their own profile page: their agreement to keep their lived experience
+    (given or withdrawn) and the profile itself, together or not at all. A refused profile (bad
+    name, lived experience without agreement) leaves the agreement as it was."""
+    if lived_experience_consent:
+        give_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+    else:
+        withdraw_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
+    return update_profile(
+        user=user, by=user, display_name=display_name, pronouns=pronouns, **fields
+    )
 
 
 # --- My data ------------------------------------------------------------------------------------

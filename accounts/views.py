@@ -55,14 +55,10 @@ def profile(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["lived_experience_consent"]:
-            services.give_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
-        else:
-            services.withdraw_consent(user=user, purpose=ConsentPurpose.LIVED_EXPERIENCE)
         try:
-            services.update_profile(
+            services.save_profile(
                 user=user,
-                by=user,
+                lived_experience_consent=data["lived_experience_consent"],
                 display_name=data["display_name"],
                 pronouns=data["pronouns"],
                 **form.profile_fields(),

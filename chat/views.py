@@ -574,11 +574,10 @@ def new_room(request: HttpRequest) -> HttpResponse:
     form = forms.RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            room_obj = services.create_room(by=request.user, **form.cleaned_data)
+            room_obj = services.start_group(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
-            services.add_member(room=room_obj, user=request.user, by=request.user, role="moderator")
             return redirect("chat:moderate", pk=room_obj.pk)
     return render(request, "chat/new_room.html", {"form": form})
 

@@ -136,7 +136,7 @@ POLICY: dict[str, frozenset[str]] = {
     "mentoring:meeting_cancel": allow(COORDINATOR, OWNER, THEIR_MENTOR),
     "mentoring:meeting_concern": allow(COORDINATOR, THEIR_MENTOR),
     "mentoring:meeting_ics": allow(COORDINATOR, OWNER, THEIR_MENTOR),
-    "mentoring:meeting_move": allow(COORDINATOR, THEIR_MENTOR),
+    "mentoring:meeting_move": allow(COORDINATOR, OWNER, THEIR_MENTOR),
     "mentoring:meeting_new": allow(COORDINATOR, THEIR_MENTOR),
     "mentoring:meeting_notes": allow(THEIR_MENTOR),
     "mentoring:meeting_status": allow(COORDINATOR, THEIR_MENTOR),

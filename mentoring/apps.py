@@ -53,6 +53,33 @@ class MentoringConfig(AppConfig):
         user = request.user
         return cards_for(user) + outcome_cards(user) + partner_cards(user)
 
+    def start_notes(self, user):
+        """A request for a mentor still with the coordinators (one query, for mentees only)."""
+        if not user.has_role(Role.MENTEE):
+            return []
+        from accounts.hooks import StartNote
+        from mentoring.choices import ReferralStatus
+        from mentoring.models import Referral
+
+        waiting = (
+            Referral.objects.filter(
+                person=user, status__in=[ReferralStatus.WAITING, ReferralStatus.MATCHING]
+            )
+            .order_by("-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if waiting is None:
+            return []
+        return [
+            StartNote(
+                replaces="mentoring:refer_self",
+                label=_("Your request for a peer mentor is with the coordinators"),
+                why=_("They look for a mentor who fits, and tell you when one says yes."),
+                url=reverse("mentoring:referral", args=[waiting]),
+            )
+        ]
+
     def attention_items(self, user):
         from mentoring.outcomes.cards import attention_items as outcome_items
         from mentoring.partners.hooks import attention_items as partner_items

@@ -212,4 +212,30 @@ def seed(personas: dict, stdout) -> None:
                 availability=["tue-evening", "sat-morning"],
                 consent_to_share=True,
             )
-    stdout.write("Mentoring: Jay is matched with Sam; a meeting tomorrow; two referrals waiting.")
+    proposed = _proposal_waiting_for(sam, mentee_name="Chris", by=dee)
+    stdout.write(
+        "Mentoring: Jay is matched with Sam; a meeting tomorrow; Tasha's referral waiting for a "
+        "match" + ("; Chris proposed to Sam, waiting for Sam's answer" if proposed else "")
+    )
+
+
+def _proposal_waiting_for(mentor: User, *, mentee_name: str, by: User) -> bool:
+    """Propose a waiting demo mentee to ``mentor`` through the real service, so the mentor's
+    Today asks "Mentoring Chris?" (told once: the notice has a key)."""
+    from django.core.exceptions import ValidationError
+
+    from mentoring.services import propose_match
+
+    referral = Referral.objects.filter(
+        person__email=f"{mentee_name.lower()}@{DEMO_DOMAIN}", status=ReferralStatus.WAITING
+    ).first()
+    if referral is None:
+        return False
+    try:
+        propose_match(referral=referral, mentor=mentor, by=by)
+    except ValidationError:
+        # Not among the top five on this laptop's data: a coordinator may still choose them.
+        propose_match(
+            referral=referral, mentor=mentor, by=by, override_reason="Demo: a proposal to answer"
+        )
+    return True

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import inputs
-from accounts.models import AVAILABILITY_SLOTS, LivedExperience, User
+from accounts.models import AVAILABILITY_SLOTS, LivedExperience
 from mentoring.choices import (
     ContactPreference,
     EndReason,
@@ -82,7 +82,15 @@ class ReferralForm(forms.Form):
 class CoordinatorReferralForm(ReferralForm):
     email = forms.EmailField(
         label=_("E-mail address of the person"),
-        help_text=_("They need an account on Alongside first."),
+        help_text=_(
+            "If they have no account yet, we make one and e-mail them an invitation to choose a "
+            "password."
+        ),
+    )
+    display_name = forms.CharField(
+        label=_("Name they go by (only if they have no account yet)"),
+        max_length=60,
+        required=False,
     )
     phone = forms.CharField(
         label=_("Mobile number (if they want text messages)"),
@@ -95,7 +103,7 @@ class CoordinatorReferralForm(ReferralForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    field_order = ["email", "contact_preference", "phone"]
+    field_order = ["email", "display_name", "contact_preference", "phone"]
 
     def clean_phone(self) -> str:
         from notifications.phones import uk_mobile
@@ -110,14 +118,10 @@ class CoordinatorReferralForm(ReferralForm):
             )
         return mobile
 
-    def clean_email(self) -> User:
-        email = self.cleaned_data["email"].strip().lower()
-        try:
-            return User.objects.get(email=email, is_active=True)
-        except User.DoesNotExist:
-            raise forms.ValidationError(
-                _("No one on Alongside has that e-mail address. Ask them to join first.")
-            ) from None
+    def clean_email(self) -> str:
+        # Who has this address (or that no one has yet) is the service's to decide, in the same
+        # transaction that makes the account.
+        return self.cleaned_data["email"].strip().lower()
 
 
 class RiskNoteForm(forms.Form):

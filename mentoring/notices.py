@@ -10,6 +10,14 @@ GROUP = _("Mentoring")
 
 register(
     Kind(
+        name="mentoring.invited",
+        label=_("An invitation to the account a coordinator made for you"),
+        template="mentoring/notices/invited.txt",
+        channels=(EMAIL,),
+        account_email=True,
+        group=GROUP,
+    ),
+    Kind(
         name="mentoring.referred",
         label=_("When you are referred for a mentor, and what happens next"),
         template="mentoring/notices/referred.txt",

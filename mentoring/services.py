@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.inputs import NAME_REFUSED, has_unsafe_characters
 from accounts.models import User
 from accounts.roles import Role
+from accounts.services import new_account, set_password_link
 from mentoring import matching, selectors, signals
 from mentoring.choices import (
     OPEN_MATCH_STATES,
@@ -98,13 +100,31 @@ def _require_coordinator(by: User) -> None:
 
 
 @transaction.atomic
-def refer(*, person: User, by: User, phone: str = "", **fields) -> Referral:
+def refer(
+    *,
+    person: User | None = None,
+    by: User,
+    email: str = "",
+    display_name: str = "",
+    phone: str = "",
+    risk: str = "",
+    **fields,
+) -> Referral:
     """Refer ``person`` for a mentor. Coordinators refer anyone; anyone may refer themselves.
+
+    A coordinator may give ``email`` instead of ``person``: someone with no account yet gets one
+    (named ``display_name``), and an e-mailed invitation to choose a password (or to log in by an
+    e-mailed code), all in this one transaction. ``risk``, when given, is kept as the referral's
+    first risk note (coordinators only), in the same transaction.
 
     A person has one referral waiting at a time. Their contact route ("text message", "through a
     worker", with ``phone`` when given) is how Alongside tells them things from the first notice;
     they are told what happens next, and the coordinators that a referral is waiting.
     """
+    invited = False
+    if person is None:
+        _require_coordinator(by)
+        person, invited = _person_to_refer(email=email, display_name=display_name, by=by)
     if by.pk != person.pk:
         _require_coordinator(by)
     unknown = set(fields) - REFERRAL_FIELDS
@@ -133,10 +153,23 @@ def refer(*, person: User, by: User, phone: str = "", **fields) -> Referral:
         target=referral,
         subject=person,
     )
+    if (risk or "").strip():
+        add_risk_note(referral=referral, by=by, body=risk)
     record_contact_preference(
         user=person, preference=referral.contact_preference, by=by, phone=phone
     )
     self_referral = by.pk == person.pk
+    if invited:
+        notify(
+            to=person,
+            kind="mentoring.invited",
+            key=f"invited:{person.pk}",
+            context={
+                "url": reverse("accounts:today"),
+                "invited_by": by.display_name,
+                "set_password_link": set_password_link(person),
+            },
+        )
     notify(
         to=person,
         kind="mentoring.referred",
@@ -158,6 +191,33 @@ def refer(*, person: User, by: User, phone: str = "", **fields) -> Referral:
         },
     )
     return referral
+
+
+def _person_to_refer(*, email: str, display_name: str, by: User) -> tuple[User, bool]:
+    """(the person with this e-mail address, whether their account was made just now)."""
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Please give the person's e-mail address.")})
+    person = User.objects.filter(email__iexact=email).first()
+    if person is not None:
+        if not person.is_active or person.has_role(Role.PARTNER):
+            raise ValidationError({"email": _("This e-mail address cannot be used.")})
+        return person, False
+    display_name = (display_name or "").strip()
+    if not display_name:
+        raise ValidationError(
+            {
+                "display_name": _(
+                    "No one on Alongside has that e-mail address yet. Give the name they go by, "
+                    "and we will make them an account and e-mail them an invitation."
+                )
+            }
+        )
+    if has_unsafe_characters(display_name):
+        raise ValidationError({"display_name": NAME_REFUSED})
+    person = new_account(email=email, display_name=display_name, role=Role.MENTEE)
+    audit.record(actor=by, action="account.invited", target=person, subject=person)
+    return person, True
 
 
 @transaction.atomic
@@ -527,6 +587,12 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
     )
 
 
+def can_move_meeting(meeting: Meeting, user: User) -> bool:
+    """The mentor, the mentee or a coordinator, while the meeting is planned (the same people who
+    may call it off: a mentee who cannot make it offers another time rather than only cancel)."""
+    return can_cancel_meeting(meeting, user)
+
+
 def can_cancel_meeting(meeting: Meeting, user: User) -> bool:
     """The mentor, the mentee or a coordinator, while the meeting is planned and to come."""
     match = meeting.match
@@ -546,12 +612,17 @@ def move_meeting(
     place: str | None = None,
     minutes: int | None = None,
 ) -> Meeting:
-    """Move a planned meeting to another time (and place). The mentor or a coordinator; the
-    other person (both, when a coordinator moves it) is told, and reminders follow the new time."""
+    """Move a planned meeting to another time (and place). The mentor, the mentee or a
+    coordinator (``can_move_meeting``); the other person (both, when a coordinator moves it) is
+    told, and reminders follow the new time."""
     meeting = _locked_meeting(meeting)
-    _require_mentor_or_coordinator(meeting.match, by)
-    if meeting.status != MeetingStatus.PLANNED:
-        raise ValidationError(_("Only a planned meeting can be moved."))
+    match = meeting.match
+    if not can_move_meeting(meeting, by):
+        if meeting.status != MeetingStatus.PLANNED and (
+            is_coordinator(by) or by.pk in (match.mentor_id, match.mentee_id)
+        ):
+            raise ValidationError(_("Only a planned meeting can be moved."))
+        raise PermissionDenied
     if timezone.is_naive(starts_at):
         raise ValueError("starts_at must be timezone-aware")
     if starts_at < timezone.now():

@@ -22,7 +22,7 @@ from accounts.forms import show_service_errors
 from accounts.models import User
 from accounts.roles import Role
 from mentoring import calendar, forms, journey, local_services, matching, selectors, services
-from mentoring.choices import MatchStatus, MeetingStatus, ReferralStatus, SharedItem
+from mentoring.choices import MatchStatus, ReferralStatus, SharedItem
 from mentoring.models import (
     GoalStep,
     MeetingNote,
@@ -99,12 +99,8 @@ def referral_new(request):
     require_coordinator(request.user)
     form = forms.CoordinatorReferralForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        person, risk = data.pop("email"), data.pop("risk")
         try:
-            referral = services.refer(person=person, by=request.user, **data)
-            if risk.strip():
-                services.add_risk_note(referral=referral, by=request.user, body=risk)
+            referral = services.refer(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             show_service_errors(form, error)
         else:
@@ -446,8 +442,7 @@ def meeting_detail(request, pk: int):
             # Notes are for the mentor and coordinators; the mentee sees the agreed actions only.
             "show_notes": is_mentor or is_coordinator(user),
             "can_manage": is_mentor or is_coordinator(user),
-            "can_move": (is_mentor or is_coordinator(user))
-            and meeting.status == MeetingStatus.PLANNED,
+            "can_move": services.can_move_meeting(meeting, user),
             "can_cancel": services.can_cancel_meeting(meeting, user),
             "is_mentor": is_mentor,
             "status_form": forms.MeetingStatusForm(initial={"status": meeting.status}),
@@ -458,8 +453,7 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def meeting_move(request, pk: int):
     meeting = access_meeting(request.user, pk)
-    match = meeting.match
-    if not (is_coordinator(request.user) or match.mentor_id == request.user.pk):
+    if not services.can_move_meeting(meeting, request.user):
         raise Http404
     local = timezone.localtime(meeting.starts_at)
     form = forms.MeetingForm(

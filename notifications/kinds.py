@@ -4,9 +4,12 @@
 A kind says what it is about (its label on the preferences page), which channels it may use
 besides the inbox (every notice is in the inbox), whether the person may switch those off, whether
 it is urgent (urgent notices ignore quiet hours), and whether it waits for an answer (shown on
-Today until the domain calls ``notifications.resolve``). Its words are one template with the blocks
-``title`` (one line), ``body`` (plain text), ``action`` (the link's words) and optionally ``sms``
-(a short text; the title is used when it is missing) and ``replies`` (what a text reply can say).
+Today until the domain calls ``notifications.resolve``), and whether it is about the account itself
+(``account_email``: an invitation to choose a password, sent to the account's e-mail address
+whatever channels the person picked, its words shown in full as they name nothing private). Its
+words are one template with the blocks ``title`` (one line), ``body`` (plain text), ``action``
+(the link's words) and optionally ``sms`` (a short text; the title is used when it is missing) and
+``replies`` (what a text reply can say).
 """
 
 from __future__ import annotations
@@ -33,11 +36,17 @@ class Kind:
     # registers a handler for them (notifications.inbound.register_reply_handler).
     replies: tuple[str, ...] = ()
     group: str = "Other"
+    # An invitation to an account made for the person: it goes to the account's e-mail address
+    # (the only way in before they have a password) and shows its words even when the person
+    # keeps details hidden, so its words must name nothing private (no purpose, no names).
+    account_email: bool = False
 
     def __post_init__(self):
         unknown = set(self.channels) - set(CHANNELS)
         if unknown:
             raise ValueError(f"Unknown channels for {self.name}: {sorted(unknown)}")
+        if self.account_email and self.channels != (EMAIL,):
+            raise ValueError(f"{self.name}: an account e-mail goes by e-mail only")
 
 
 _KINDS: dict[str, Kind] = {}

@@ -16,6 +16,8 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.urls import reverse
 
+from notifications import kinds
+
 DISCREET_TITLE = "Alongside: you have a new message"
 DISCREET_SMS = "Alongside: you have a new message. {link}"
 
@@ -121,7 +123,11 @@ def sms_text(words: Words, link: str, *, show_details: bool, replies: str = "") 
 
 
 def email_parts(notification, words: Words, *, show_details: bool) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of the e-mail: a clear subject, the one action as a link."""
+    """Subject, plain text and HTML of the e-mail: a clear subject, the one action as a link.
+
+    An invitation to an account (``Kind.account_email``) shows its words whatever the person's
+    choice: its link to choose a password is the way in, and its words name nothing private."""
+    show_details = show_details or kinds.get(notification.kind).account_email
     link = open_link(notification)
     context = {
         "words": words,

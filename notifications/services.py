@@ -195,6 +195,8 @@ def set_default_channels(*, user: User, channels: list[str], by: User) -> Prefer
 
 def channels_for(user: User, kind: kinds_registry.Kind, prefs: Preferences) -> list[str]:
     """The channels besides the inbox that this notice goes by, in order of preference."""
+    if kind.account_email:
+        return [EMAIL] if user.email else []
     if kind.name in prefs.channels:
         chosen = list(prefs.channels[kind.name])
     else:

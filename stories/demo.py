@@ -148,4 +148,59 @@ def seed(personas, stdout) -> None:
         )
         story.save_revision().publish()
         created += 1
-    stdout.write(f"stories: {created} new published story(ies) with consent records")
+    waiting = _draft_waiting_for_the_storyteller(index, personas, today)
+    stdout.write(
+        f"stories: {created} new published story(ies) with consent records"
+        + ("; a draft waiting for Jay to read and approve" if waiting else "")
+    )
+
+
+# Jay's second story, drafted by the involvement lead from what Jay told her, and sent to Jay to
+# read: the first step of the review workflow, so the storyteller has something to approve.
+DRAFT = {
+    "slug": "learning-to-ask-for-help",
+    "title": "Learning to ask for help",
+    "told_by": "J.",
+    "summary": "Why the hardest phone call was the one that worked.",
+    "body": [
+        (
+            "paragraph",
+            "<p>For years I thought asking for help meant I had failed. The first time I rang "
+            "my mentor instead of going out, nothing dramatic happened. We just talked, and I "
+            "went to bed.</p>",
+        ),
+    ],
+}
+
+
+def _draft_waiting_for_the_storyteller(index, personas, today) -> bool:
+    jay, lead = personas.get("mentee"), personas.get("involvement_lead")
+    if jay is None or lead is None or StoryPage.objects.filter(slug=DRAFT["slug"]).exists():
+        return False
+    story = StoryPage(
+        title=DRAFT["title"],
+        slug=DRAFT["slug"],
+        told_by=DRAFT["told_by"],
+        storyteller=jay,
+        summary=DRAFT["summary"],
+        body=DRAFT["body"],
+        no_other_person_named=True,
+        no_identifying_places=True,
+        faces_blurred=True,
+        live=False,
+    )
+    index.add_child(instance=story)
+    story.themes.set(StoryTheme.objects.filter(slug__in=["recovery"]))
+    story.save()
+    StoryConsent.objects.create(
+        story=story,
+        consented_by=f"{DRAFT['told_by']} (demo)",
+        given_on=today - timedelta(days=3),
+        method="written",
+        placements=["website"],
+        review_on=today + timedelta(days=362),
+    )
+    story.save_revision(user=lead)
+    # Starting the workflow sends it to the storyteller first (stories.ready_to_read on Today).
+    story.get_workflow().start(story, lead)
+    return True

@@ -10,6 +10,13 @@ GROUP = _("Volunteering")
 
 register(
     Kind(
+        name="volunteering.cleared",
+        label=_("You are cleared for a role and can take its shifts"),
+        template="volunteering/notices/cleared.txt",
+        channels=(EMAIL, SMS, PUSH),
+        group=GROUP,
+    ),
+    Kind(
         name="volunteering.shift_reminder",
         label=_("A reminder the day before your shift"),
         template="volunteering/notices/shift_reminder.txt",

@@ -63,6 +63,7 @@ from chat.services.rooms import (
     on_break,
     open_pair_room,
     reports_waiting,
+    start_group,
     take_break,
 )
 
@@ -103,6 +104,7 @@ __all__ = [
     "give_floor",
     "MESSAGE_ACTIONS",
     "create_room",
+    "start_group",
     "add_member",
     "join_room",
     "ask_to_join",

@@ -58,6 +58,22 @@ def create_room(
     return room
 
 
+@transaction.atomic
+def start_group(
+    *,
+    by: User,
+    name: str,
+    kind: str = RoomKind.PEER_SUPPORT,
+    is_open: bool = False,
+    description: str = "",
+) -> Room:
+    """A coordinator starts a group and is its first moderator: the room and the moderator's
+    place in it, together or not at all (no group left without a moderator)."""
+    room = create_room(by=by, name=name, kind=kind, is_open=is_open, description=description)
+    add_member(room=room, user=by, by=by, role=MemberRole.MODERATOR)
+    return room
+
+
 SUPERVISION_ROLES = (Role.PEER_MENTOR, Role.COORDINATOR)
 
 

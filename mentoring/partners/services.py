@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,7 +21,8 @@ from accounts import audit
 from accounts.models import User
 from accounts.organisations import Organisation, OrganisationKind, PartnerWorker
 from accounts.roles import Role
-from accounts.services import end_all_sessions
+from accounts.services import end_all_sessions, set_password_link
+from accounts.services import new_account as _new_account
 from mentoring import services as mentoring_services
 from mentoring.choices import ContactPreference, Need
 from mentoring.models import Referral, RiskNote
@@ -53,33 +51,6 @@ from mentoring.permissions import is_coordinator
 def _require_coordinator(by: User) -> None:
     if not is_coordinator(by):
         raise PermissionDenied
-
-
-def _absolute(path: str) -> str:
-    from notifications.render import absolute
-
-    return absolute(path)
-
-
-def set_password_link(user: User) -> str:
-    """An absolute link to choose a password (allauth's reset-by-key page). It stops working
-    once used, and after PASSWORD_RESET_TIMEOUT."""
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    return _absolute(path)
-
-
-def _new_account(*, email: str, display_name: str, role: str) -> User:
-    user = User.objects.create_user(email=email, password=None, display_name=display_name[:60])
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    user.forget_roles()
-    return user
 
 
 # --- Organisations and partner workers ----------------------------------------------------------

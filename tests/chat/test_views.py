@@ -347,3 +347,19 @@ def test_chat_reports_waiting_on_needs_you_today(client_of, moderator, mentee):
         ("Messages waiting for a moderator", 0),
     ]
     assert client_of(mentee).get(reverse("accounts:today")).context["attention"] == []
+
+
+def test_a_group_whose_moderator_cannot_be_added_is_not_made(client_of, coordinator):
+    """The room and its first moderator are one action: if the second half fails, no room."""
+    from unittest import mock
+
+    from chat.services import rooms
+
+    client = client_of(coordinator)
+    client.raise_request_exception = False
+    with mock.patch.object(rooms, "add_member", side_effect=RuntimeError("disk full")):
+        response = client.post(
+            reverse("chat:new_room"), {"name": "Tuesday group", "kind": "peer_support"}
+        )
+    assert response.status_code == 500
+    assert not Room.objects.filter(name="Tuesday group").exists()

@@ -162,6 +162,17 @@ def test_asking_for_help(journey, page):
     journey.button("Send")
     journey.sees("Thank you. A coordinator will be in touch.")
 
+    # Back on Today, "Where to start" stays: the request is with the coordinators, and the
+    # other ways in are still there.
+    journey.menu("Today")
+    start = page.get_by_role("region", name="Where to start")
+    expect(
+        start.get_by_role("link", name="Your request for a peer mentor is with the coordinators")
+    ).to_be_visible()
+    for offer in ("Apply to volunteer", "Join a group", "Share your story", "Find an event"):
+        expect(start.get_by_role("link", name=offer)).to_be_visible()
+    expect(start.get_by_role("link", name="Ask for a peer mentor")).to_have_count(0)
+
     # The coordinator sees it at once, from her Today.
     journey.start(coordinator)
     mentoring = page.get_by_role("region", name="Mentoring")
@@ -258,14 +269,69 @@ def test_referral_to_first_meeting(journey, page):
     journey.button("Move it")
     journey.sees("Meeting moved. We have told the other person.")
 
+    # Jay cannot make 11:00 either: he moves it himself, and Sam is told.
     journey.start(jay)
     journey.link("Meeting moved to")
     expect(page.get_by_role("heading", level=1)).to_contain_text("11:00")
+    journey.link("Move this meeting")
+    journey.fill("Time", "12:30")
+    journey.button("Move it")
+    journey.sees("Meeting moved. We have told the other person.")
+
+    journey.start(sam)
+    journey.link("Meeting moved to")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("12:30")
+
+    # Then it cannot happen at all: Jay opens it from his mentoring card, cancels, Sam is told.
+    journey.start(jay)
+    card = page.get_by_role("region", name="My mentoring")
+    journey.tap(card.get_by_role("link", name=re.compile("12:30")))
     journey.button("Cancel this meeting")
     journey.sees("Meeting cancelled. We have told the other person.")
 
     journey.start(sam)
     expect(page.get_by_role("link", name=re.compile("Meeting cancelled"))).to_be_visible()
+    journey.done()
+
+
+def test_referral_of_someone_with_no_account(journey, page, live_server, settings):
+    """The coordinator refers Lee, who has no account: Lee gets an e-mailed invitation, chooses a
+    password from its link, logs in and finds the referral (and what happens next) on Today."""
+    settings.SITE_URL = live_server.url  # the e-mailed links open on this test server
+    coordinator = person(Role.COORDINATOR, display_name="Dee")
+    mail.outbox.clear()
+
+    journey.start(coordinator)
+    journey.link("New referral")
+    journey.fill("E-mail address of the person", "lee@example.org")
+    journey.fill("Name they go by", "Lee")
+    journey.choose("Best way to get in touch", "email")
+    journey.fill("Area", "Hackney", role="textbox")
+    journey.tick("Housing")
+    journey.button("Save and find mentors")
+    journey.sees("Referral saved.")
+
+    # Lee opens the link in the invitation on his own phone (not logged in).
+    [invitation] = [m for m in mail.outbox if "/accounts/password/reset/key/" in m.body]
+    assert invitation.to == ["lee@example.org"] and "ask for a code" in invitation.body
+    link = re.search(r"(http\S+/accounts/password/reset/key/\S+/)", invitation.body).group(1)
+    assert link.startswith(live_server.url)
+    page.context.clear_cookies()
+    page.goto(link)
+    journey.check()
+    journey.fill("New password", "a fresh start 2026", exact=True)
+    journey.fill("New password again", "a fresh start 2026")
+    journey.button("Change your password")
+    journey.link("Log in")
+    journey.fill("E-mail address", "lee@example.org")
+    journey.fill("Password", "a fresh start 2026", exact=True)
+    journey.button("Log in")
+    expect(page.get_by_role("heading", name="Hello, Lee")).to_be_visible()
+    card = page.get_by_role("region", name="My mentoring")
+    expect(card.get_by_text("We are looking for the right mentor for you")).to_be_visible()
+    journey.link("You have been put forward for a mentor")
+    expect(page.get_by_role("heading", name="Referral for Lee")).to_be_visible()
+    journey.sees("Hackney")
     journey.done()
 
 
@@ -418,9 +484,11 @@ def test_mentee_to_volunteer(journey, page, settings):
     expect(cleared.filter(has_text="Event helper").first).to_contain_text("Cleared")
     expect(cleared.filter(has_text="Peer mentor").first).to_contain_text("Not yet")
 
-    # Jay signs up for both event-helper shifts; the peer-mentor shift is not offered to him.
+    # Jay is told on Today that he is cleared, and the notice opens the shifts he can take; the
+    # peer-mentor shift is not offered to him. He signs up for both event-helper shifts.
     journey.start(jay)
-    journey.link("Find a shift")
+    journey.link("You can now take shifts as Event helper")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shifts")
     expect(page.get_by_role("link", name=re.compile("^Peer mentor"))).to_have_count(0)
     for shift in shifts:
         journey.link(f"Event helper, {timezone.localtime(shift.starts_at):%a %-d %b}")

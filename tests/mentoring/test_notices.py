@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -145,11 +146,64 @@ def test_moving_a_meeting_tells_the_other_person_and_reminders_follow(
     assert [m.to for m in mail.outbox] == [[mentee.email]]
 
 
+def test_the_mentee_can_move_a_meeting_and_the_mentor_is_told(
+    client_of, meeting, django_capture_on_commit_callbacks
+):
+    mentor, mentee = meeting.match.mentor, meeting.match.mentee
+    page = client_of(mentee).get(reverse("mentoring:meeting", args=[meeting.pk]))
+    assert "Move this meeting" in page.content.decode()
+    new_day = timezone.localdate() + timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_of(mentee).post(
+            reverse("mentoring:meeting_move", args=[meeting.pk]),
+            {
+                "day": new_day.isoformat(),
+                "time": "16:00",
+                "minutes": "60",
+                "place_kind": meeting.place_kind,
+                "place": "",
+            },
+        )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert timezone.localtime(meeting.starts_at).date() == new_day
+    (told,) = notices("meeting_changed")
+    assert told.recipient == mentor and "16:00" in told.title
+    assert mentee.display_name in told.body
+    assert [m.to for m in mail.outbox] == [[mentor.email]]
+
+
+def test_another_matchs_mentee_cannot_move_the_meeting(meeting, other_mentee, client_of):
+    from django.core.exceptions import PermissionDenied
+
+    was = meeting.starts_at
+    later = timezone.now() + timedelta(days=6)
+    with pytest.raises(PermissionDenied):
+        services.move_meeting(meeting=meeting, by=other_mentee, starts_at=later)
+    url = reverse("mentoring:meeting_move", args=[meeting.pk])
+    response = client_of(other_mentee).post(
+        url, {"day": later.date().isoformat(), "time": "10:00", "minutes": "60"}
+    )
+    assert response.status_code == 404
+    meeting.refresh_from_db()
+    assert meeting.starts_at == was and not notices("meeting_changed").exists()
+
+
+def test_a_mentee_cannot_move_a_meeting_once_the_match_has_ended(meeting, mentee, coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    services.end_match(match=meeting.match, by=coordinator, reason="moved_on")
+    meeting.refresh_from_db()
+    with pytest.raises((PermissionDenied, ValidationError)):
+        services.move_meeting(
+            meeting=meeting, by=mentee, starts_at=timezone.now() + timedelta(days=6)
+        )
+
+
 def test_the_mentee_can_cancel_and_the_mentor_is_told(client_of, meeting):
     mentor, mentee = meeting.match.mentor, meeting.match.mentee
     page = client_of(mentee).get(reverse("mentoring:meeting", args=[meeting.pk]))
     assert "Cancel this meeting" in page.content.decode()
-    assert "Move this meeting" not in page.content.decode()
     client_of(mentee).post(reverse("mentoring:meeting_cancel", args=[meeting.pk]))
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED

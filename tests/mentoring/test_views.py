@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent
+from accounts.models import AuditEvent, User
 from accounts.roles import Role
 from accounts.services import profile_for
 from mentoring.choices import ContactPreference, MatchStatus, MeetingStatus, SharedItem
@@ -85,8 +85,8 @@ PAGES = [
     (
         "meeting_move",
         lambda w: [w["meeting"].pk],
-        ["coordinator", "mentor"],
-        ["mentee", "other_mentor", "outsider"],
+        ["coordinator", "mentor", "mentee"],
+        ["other_mentor", "other_mentee", "outsider"],
     ),
     (
         "meeting_concern",
@@ -293,8 +293,9 @@ def test_bad_referral_input_is_a_message_not_a_500(client_of, coordinator):
         {"email": "nobody@example.org", "contact_preference": "x\x00"},
     )
     assert response.status_code == 200
-    assert b"Ask them to join first" in response.content
+    assert b"Select a valid choice" in response.content
     assert not Referral.objects.exists()
+    assert not User.objects.filter(email="nobody@example.org").exists()
 
 
 def test_suggestions_page_queries_do_not_grow(

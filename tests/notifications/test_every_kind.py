@@ -37,7 +37,7 @@ from tests.mentoring.factories import cleared_mentor
 from tests.mentoring.partner_factories import organisation, partner_worker
 from tests.volunteering.factories import DBSCheckFactory, ShiftFactory, make_cleared
 from volunteering import services as volunteering
-from volunteering.models import VolunteerRole
+from volunteering.models import Onboarding, VolunteerRole
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ CHECK_INS = {"chat.check_in", "chat.check_in_reply"}
 # may open it (that is what it is for); it stops working once used or after
 # PASSWORD_RESET_TIMEOUT. Checked below to open the set-password page, for anyone, without a
 # log-in, rather than to send the anonymous to the log-in page.
-KEY_LINK_KINDS = {"partners.invitation"}
+KEY_LINK_KINDS = {"partners.invitation", "mentoring.invited"}
 KEY_LINK_PATH = "/accounts/password/reset/key/"
 
 
@@ -107,6 +107,13 @@ def told(
         cleared_mentor(mentor)
         referral = mentoring.refer(
             person=mentee, by=mentee, contact_preference="email", needs=["housing"]
+        )
+        # Someone with no account yet, referred by a coordinator: an account and an invitation.
+        mentoring.refer(
+            email="kim.new@example.org",
+            display_name="Kim New",
+            by=coordinator,
+            contact_preference="email",
         )
         match = mentoring.propose_match(referral=referral, mentor=mentor, by=coordinator)
         match = mentoring.answer_proposal(match=match, by=mentor, accept=True)
@@ -140,6 +147,16 @@ def told(
         for somebody in (volunteer, waiting_volunteer):
             make_cleared(somebody, "event-helper")
         role = VolunteerRole.objects.get(slug="event-helper")
+        # A coordinator records the induction, the last step that clears someone for the role.
+        cleo = person(Role.VOLUNTEER, display_name="Cleo Cleared")
+        make_cleared(cleo, "event-helper")
+        Onboarding.objects.filter(user=cleo).update(induction_completed_on=None)
+        volunteering.record_step(
+            onboarding=Onboarding.objects.get(user=cleo),
+            step="induction",
+            on=timezone.localdate(),
+            by=coordinator,
+        )
         tomorrow = ShiftFactory(
             role=role, starts_at=_at(1, 10), ends_at=_at(1, 12), places=1, created_by=coordinator
         )
@@ -362,7 +379,7 @@ def test_every_link_is_absolute_and_opens_for_the_right_person_only(told, client
                     assert urlsplit(anonymous.redirect_chain[-1][0]).path == login, where
         # The link lands where the person acts, not on a page that sends them elsewhere.
         landed = mine.get(reverse("notifications:open", args=[notification.pk]), follow=True)
-        if notification.kind in KEY_LINK_KINDS:
+        if notification.kind == "partners.invitation":
             # A new staff account (no two-step log-in yet): the site asks them to set it up
             # first, as it does every staff role, before the page the notice links to.
             assert landed.redirect_chain[-1][0] == reverse("mfa_activate_totp"), notification.kind

@@ -3,12 +3,14 @@ their training records."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +18,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import grant_role
+from notifications.services import notify
 from volunteering.models import (
     DBSCheck,
     Onboarding,
@@ -33,6 +36,34 @@ from volunteering.services.base import _require_coordinator
 from volunteering.uploads import clean_certificate
 
 # --- Onboarding ----------------------------------------------------------------------------------
+
+
+def _roles_with_shifts_open_to(user: User) -> dict[int, VolunteerRole]:
+    """The roles whose shifts ``user`` can take today: a volunteer, cleared for the role."""
+    if not user.has_role(Role.VOLUNTEER, Role.PEER_MENTOR):
+        return {}
+    from volunteering.selectors import my_clearances
+
+    return {role.pk: role for role, check in my_clearances(user) if check.cleared}
+
+
+@contextmanager
+def _telling_when_cleared(user: User) -> Iterator[None]:
+    """Around a coordinator's step in someone's onboarding: when the step is what clears them
+    for a role (the last reference, the DBS check, the induction, the volunteer role itself…),
+    tell them, with a link to the shifts they can now take. Told once per role and day."""
+    before = _roles_with_shifts_open_to(user)
+    yield
+    user.forget_roles()
+    for pk, role in _roles_with_shifts_open_to(user).items():
+        if pk in before:
+            continue
+        notify(
+            to=user,
+            kind="volunteering.cleared",
+            key=f"cleared:{role.pk}:{timezone.localdate():%Y%m%d}",
+            context={"url": reverse("volunteering:shifts"), "role": str(role.title)},
+        )
 
 
 @transaction.atomic
@@ -64,11 +95,12 @@ def move_to_stage(*, onboarding: Onboarding, stage: str, by: User) -> Onboarding
     _require_coordinator(by)
     if stage not in Stage.values:
         raise ValidationError(_("Choose a step from the list."))
-    onboarding = Onboarding.objects.select_for_update().get(pk=onboarding.pk)
-    onboarding.stage = stage
-    onboarding.save(update_fields=["stage", "updated_at"])
-    if stage == Stage.ACTIVE and not onboarding.user.has_role(Role.VOLUNTEER):
-        grant_role(user=onboarding.user, role=Role.VOLUNTEER, by=by)
+    onboarding = Onboarding.objects.select_for_update().select_related("user").get(pk=onboarding.pk)
+    with _telling_when_cleared(onboarding.user):
+        onboarding.stage = stage
+        onboarding.save(update_fields=["stage", "updated_at"])
+        if stage == Stage.ACTIVE and not onboarding.user.has_role(Role.VOLUNTEER):
+            grant_role(user=onboarding.user, role=Role.VOLUNTEER, by=by)
     audit.record(
         actor=by,
         action="volunteering.stage_moved",
@@ -94,12 +126,13 @@ def record_step(*, onboarding: Onboarding, step: str, on: date, by: User) -> Onb
         raise ValidationError(_("Choose a step from the list."))
     if on > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."))
-    setattr(onboarding, STEPS[step], on)
-    fields = [STEPS[step], "updated_at"]
-    if step == "interview":
-        onboarding.interviewed_by = by
-        fields.append("interviewed_by")
-    onboarding.save(update_fields=fields)
+    with _telling_when_cleared(onboarding.user):
+        setattr(onboarding, STEPS[step], on)
+        fields = [STEPS[step], "updated_at"]
+        if step == "interview":
+            onboarding.interviewed_by = by
+            fields.append("interviewed_by")
+        onboarding.save(update_fields=fields)
     audit.record(
         actor=by,
         action=f"volunteering.{step}_recorded",
@@ -128,9 +161,10 @@ def record_reference(
     _require_coordinator(by)
     if received_on > timezone.localdate():
         raise ValidationError(_("The date cannot be in the future."))
-    reference.received_on = received_on
-    reference.satisfactory = satisfactory
-    reference.save(update_fields=["received_on", "satisfactory"])
+    with _telling_when_cleared(reference.volunteer):
+        reference.received_on = received_on
+        reference.satisfactory = satisfactory
+        reference.save(update_fields=["received_on", "satisfactory"])
     audit.record(
         actor=by,
         action="volunteering.reference_received",
@@ -166,16 +200,17 @@ def record_dbs_check(
     recheck_due = recheck_due or add_months(issued_on, 12 * DEFAULT_RECHECK_YEARS)
     if recheck_due <= issued_on:
         raise ValidationError(_("The re-check date must be after the issue date."))
-    dbs = DBSCheck.objects.create(
-        volunteer=volunteer,
-        level=level,
-        issued_on=issued_on,
-        certificate_number=number,
-        update_service=update_service,
-        recheck_due=recheck_due,
-        has_disclosure=has_disclosure,
-        recorded_by=by,
-    )
+    with _telling_when_cleared(volunteer):
+        dbs = DBSCheck.objects.create(
+            volunteer=volunteer,
+            level=level,
+            issued_on=issued_on,
+            certificate_number=number,
+            update_service=update_service,
+            recheck_due=recheck_due,
+            has_disclosure=has_disclosure,
+            recorded_by=by,
+        )
     audit.record(actor=by, action="volunteering.dbs_recorded", target=dbs, subject=volunteer)
     return dbs
 
@@ -194,9 +229,10 @@ def record_risk_assessment(
         raise ValidationError(_("Write down what you weighed up."))
     if RiskAssessment.objects.filter(dbs_check=dbs_check, role=role).exists():
         raise ValidationError(_("There is already a risk assessment for this role and check."))
-    assessment = RiskAssessment.objects.create(
-        dbs_check=dbs_check, role=role, assessor=by, decision=decision, notes=notes.strip()
-    )
+    with _telling_when_cleared(dbs_check.volunteer):
+        assessment = RiskAssessment.objects.create(
+            dbs_check=dbs_check, role=role, assessor=by, decision=decision, notes=notes.strip()
+        )
     audit.record(
         actor=by,
         action="volunteering.risk_assessed",
@@ -242,7 +278,8 @@ def record_training(
         completion.certificate.save(
             f"certificate.{clean.suffix}", ContentFile(clean.content), save=False
         )
-    completion.save()
+    with _telling_when_cleared(user):
+        completion.save()
     audit.record(actor=by, action="volunteering.training_recorded", target=completion, subject=user)
     return completion
 
@@ -251,8 +288,9 @@ def record_training(
 def verify_training(*, completion: TrainingCompletion, by: User) -> TrainingCompletion:
     _require_coordinator(by)
     if completion.verified_at is None:
-        completion.verified_by, completion.verified_at = by, timezone.now()
-        completion.save(update_fields=["verified_by", "verified_at"])
+        with _telling_when_cleared(completion.user):
+            completion.verified_by, completion.verified_at = by, timezone.now()
+            completion.save(update_fields=["verified_by", "verified_at"])
         audit.record(
             actor=by,
             action="volunteering.training_verified",
