@@ -70,7 +70,9 @@ def test_a_volunteer_role_that_cannot_be_given_leaves_the_applicant_where_they_w
 
     onboarding = volunteering.apply_to_volunteer(user=outsider, why="To help", availability=[])
     with (
-        mock.patch.object(volunteering, "grant_role", side_effect=ValidationError("no")),
+        mock.patch(
+            "volunteering.services.onboarding.grant_role", side_effect=ValidationError("no")
+        ),
         pytest.raises(ValidationError),
     ):
         volunteering.move_to_stage(onboarding=onboarding, stage=Stage.ACTIVE, by=coordinator)

@@ -18,7 +18,7 @@ from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import grant_role
-from notifications.services import notify
+from notifications import notify
 from volunteering.models import (
     DBSCheck,
     Onboarding,
