@@ -15,7 +15,6 @@ from accounts.models import User
 from chat.models import (
     LADDER,
     Appeal,
-    Ban,
     Membership,
     Message,
     MessageState,
@@ -219,8 +218,6 @@ def sanction_member(
     elif level in (SanctionLevel.REMOVAL, SanctionLevel.BAN):
         if membership is not None:
             membership.delete()
-        if level == SanctionLevel.BAN:
-            Ban.objects.update_or_create(room=room, user=user, defaults={"reason": reason})
         _kick(room, user, level)
     sanction = Sanction.objects.create(
         room=room, user=user, level=level, reason=reason, until=until, by=by
@@ -254,8 +251,6 @@ def lift_sanction(*, sanction: Sanction, by: User, reason: str = "") -> Sanction
     )
     if sanction.level == SanctionLevel.MUTE:
         Membership.objects.filter(room=room, user=user).update(muted_until=None)
-    elif sanction.level == SanctionLevel.BAN:
-        Ban.objects.filter(room=room, user=user).delete()
     _log(
         room=room,
         actor=by,
@@ -286,7 +281,6 @@ def lift_ban(*, room: Room, user: User, by: User, reason: str = "") -> None:
         lift_sanction(sanction=sanction, by=by, reason=reason)
     else:
         _require_moderator(room, by)
-        Ban.objects.filter(room=room, user=user).delete()
 
 
 @transaction.atomic
