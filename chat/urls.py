@@ -46,4 +46,9 @@ urlpatterns = [
     ),
     path("on-call/", crisis_views.on_call, name="on_call"),
     path("on-call/<id:pk>/remove/", crisis_views.remove_shift, name="remove_shift"),
+    path(
+        "on-call/weekly/<id:pk>/remove/",
+        crisis_views.remove_weekly_slot,
+        name="remove_weekly_slot",
+    ),
 ]

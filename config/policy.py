@@ -96,6 +96,7 @@ POLICY: dict[str, frozenset[str]] = {
     "chat:new_room": allow(ADMIN, COORDINATOR),
     "chat:on_call": allow(ADMIN, COORDINATOR, MODERATOR),
     "chat:remove_shift": allow(ADMIN, COORDINATOR, MODERATOR),
+    "chat:remove_weekly_slot": allow(ADMIN, COORDINATOR, MODERATOR),
     "chat:report": allow(AUTHOR, ROOM_MEMBER, ROOM_MODERATOR),
     "chat:room": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:room_settings": allow(ROOM_MODERATOR),

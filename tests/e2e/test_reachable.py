@@ -389,6 +389,7 @@ NOT_BY_LINKS: dict[str, str] = {
     "chat:floor": "in a room in meeting mode: the demo has none",
     "chat:end_break": "while taking a break from a room (a POST starts one)",
     "chat:lift_sanction": "a mute, removal or ban in force: the demo's sanction is a warning",
+    "chat:remove_weekly_slot": "a weekly on-call slot: the demo's rota has one-off shifts only",
 }
 
 # Wagtail's admin and Django's are other projects' pages (reached only to their first page,
