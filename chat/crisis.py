@@ -160,6 +160,7 @@ PLAIN_ACTIONS = {
     "room.slow": gettext_lazy("Changed slow mode"),
     "room.meeting": gettext_lazy("Changed meeting mode"),
     "room.floor": gettext_lazy("Gave someone the floor"),
+    "room.hand_lowered": gettext_lazy("Lowered someone's raised hand"),
     "filter.saved": gettext_lazy("Changed the word list"),
     "filter.deleted": gettext_lazy("Took a word off the word list"),
     "on_call.added": gettext_lazy("Put someone on call"),

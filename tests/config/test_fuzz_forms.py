@@ -116,11 +116,15 @@ FORMS: dict[str, list[Post]] = {
     "chat:end_break": [_p()],
     "chat:filters": [_p(c.WordFilterForm)],
     "chat:floor": [_p(user=("1", "2"))],
+    "chat:lower_hand": [_p(user=("1", "2"))],
     "chat:hand": [_p(raised=YES_NO)],
     "chat:join": [_p(c.JoinForm)],
     "chat:leave": [_p()],
     "chat:lift_sanction": [_p(c.ReasonForm)],
     "chat:moderate_message": [_p(c.MessageActionForm)],
+    "chat:moderate_bulk": [
+        _p(message=("1", "x", "99999999999999999999"), action=("approve", "hide", "x"))
+    ],
     "chat:mute_for_me": [_p(on=YES_NO)],
     "chat:new_room": [_p(c.RoomForm)],
     "chat:on_call": [_p(cr.ShiftForm), _p(cr.WeeklySlotForm, kind=("weekly",))],
