@@ -288,3 +288,11 @@ def test_the_chairs_page_query_count_does_not_grow_with_raised_hands(
     raise_hands(5)
     with django_assert_num_queries(len(first.captured_queries)):
         assert chair.get(url).content.decode().count("the word</button>") == 6
+
+
+def test_a_banned_person_is_not_offered_the_open_group_again(client_of, room, mentee, moderator):
+    Room.objects.filter(pk=room.pk).update(is_open=True)
+    services.sanction_member(room=room, user=mentee, by=moderator, level="ban", reason="threats")
+    make_room(name="Open group", is_open=True)
+    page = client_of(mentee).get(reverse("chat:rooms")).content.decode()
+    assert "Open group" in page and "Thursday group" not in page
