@@ -401,7 +401,14 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "room", "room": event["room"]})
 
     async def chat_hand(self, event):
-        await self.send_json({"type": "hand", "user": event["user"], "raised": event["raised"]})
+        await self.send_json(
+            {
+                "type": "hand",
+                "user": event["user"],
+                "name": event.get("name", ""),
+                "raised": event["raised"],
+            }
+        )
 
     async def chat_alert(self, event):
         if event["room"] == self.room_id:

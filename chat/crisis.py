@@ -18,6 +18,7 @@ from chat.models import (
     ModerationAction,
     OnCallShift,
     Room,
+    WeeklyOnCall,
 )
 from chat.services.crisis import CRISIS_ROLES, can_act_on, can_manage_rota, on_call
 from chat.services.rooms import held_waiting, reports_waiting
@@ -85,15 +86,17 @@ def item_log(item: CrisisItem) -> list[ModerationAction]:
     )
 
 
-def rota(now=None) -> tuple[list[OnCallShift], list[User]]:
-    """Shifts that have not ended yet, and who is on call for the organisation now."""
+def rota(now=None) -> tuple[list[OnCallShift], list[WeeklyOnCall], list[User]]:
+    """One-off shifts that have not ended yet, the weekly slots, and who is on call for the
+    organisation now (from both)."""
     now = now or timezone.now()
     shifts = list(
         OnCallShift.objects.filter(ends_at__gt=now)
         .select_related("person", "room")
         .order_by("starts_at", "id")[:200]
     )
-    return shifts, on_call(room=None, now=now)
+    weekly = list(WeeklyOnCall.objects.select_related("person", "room")[:200])
+    return shifts, weekly, on_call(room=None, now=now)
 
 
 def attention_items(user: User) -> list:
@@ -157,6 +160,7 @@ PLAIN_ACTIONS = {
     "room.slow": gettext_lazy("Changed slow mode"),
     "room.meeting": gettext_lazy("Changed meeting mode"),
     "room.floor": gettext_lazy("Gave someone the floor"),
+    "room.hand_lowered": gettext_lazy("Lowered someone's raised hand"),
     "filter.saved": gettext_lazy("Changed the word list"),
     "filter.deleted": gettext_lazy("Took a word off the word list"),
     "on_call.added": gettext_lazy("Put someone on call"),

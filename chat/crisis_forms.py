@@ -7,7 +7,7 @@ from accounts import inputs
 from accounts.inputs import ChoiceOfRecord
 from accounts.models import User
 from accounts.roles import Role
-from chat.models import CheckInReply, Room, RoomKind
+from chat.models import CheckInReply, Room, RoomKind, Weekday
 from chat.services.crisis import MAX_WORDS, ROTA_ROLES
 
 
@@ -96,14 +96,60 @@ class ShiftForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            User.objects.filter(
-                is_active=True, groups__name__in=[*ROTA_ROLES, Role.SAFEGUARDING_LEAD]
-            )
-            .distinct()
-            .order_by("display_name", "pk")
-        )
-        self.fields["person"].label_from_instance = lambda user: user.display_name
-        self.fields["room"].queryset = Room.objects.filter(closed_at=None).exclude(
-            kind=RoomKind.PAIR
-        )
+        _who_and_where(self)
+
+
+def _who_and_where(form: forms.Form) -> None:
+    """The people who can be on call, and the rooms (not pair rooms) a rota entry can be for."""
+    form.fields["person"].queryset = (
+        User.objects.filter(is_active=True, groups__name__in=[*ROTA_ROLES, Role.SAFEGUARDING_LEAD])
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+    form.fields["person"].label_from_instance = lambda user: user.display_name
+    form.fields["room"].queryset = Room.objects.filter(closed_at=None).exclude(kind=RoomKind.PAIR)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class WeeklySlotForm(forms.Form):
+    """Someone on call every week at the same times ("Mondays 18:00 until 23:00")."""
+
+    person = ShiftForm.base_fields["person"]
+    room = ShiftForm.base_fields["room"]
+    weekday = forms.TypedChoiceField(
+        label=_("Every"),
+        coerce=int,
+        choices=Weekday.choices,
+        error_messages={"required": _("Please choose a day of the week.")},
+    )
+    starts = forms.TimeField(
+        label=_("From"),
+        widget=TimeInput(),
+        input_formats=["%H:%M"],
+        error_messages={
+            "required": _("Please say when it starts."),
+            "invalid": _("Please give a time, like 18:00."),
+        },
+    )
+    ends = forms.TimeField(
+        label=_("Until"),
+        widget=TimeInput(),
+        input_formats=["%H:%M"],
+        help_text=_("A time before the start runs past midnight into the next day."),
+        error_messages={
+            "required": _("Please say when it ends."),
+            "invalid": _("Please give a time, like 23:00."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: it shares the rota page with the one-off shift form.
+        kwargs.setdefault("auto_id", "weekly-%s")
+        super().__init__(*args, **kwargs)
+        _who_and_where(self)

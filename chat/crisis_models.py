@@ -104,6 +104,66 @@ class OnCallShift(models.Model):
         return f"{self.person} on call"
 
 
+class Weekday(models.IntegerChoices):
+    # Python's datetime.weekday(): Monday is 0.
+    MONDAY = 0, _("Mondays")
+    TUESDAY = 1, _("Tuesdays")
+    WEDNESDAY = 2, _("Wednesdays")
+    THURSDAY = 3, _("Thursdays")
+    FRIDAY = 4, _("Fridays")
+    SATURDAY = 5, _("Saturdays")
+    SUNDAY = 6, _("Sundays")
+
+
+class WeeklyOnCall(models.Model):
+    """Someone is on call every week on ``weekday`` from ``starts`` until ``ends`` (local time),
+    for one room or for the whole organisation when ``room`` is empty. A slot that ends at or
+    before its start runs past midnight ("Fridays 22:00–02:00" ends on Saturday)."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_weekly_on_call"
+    )
+    room = models.ForeignKey(
+        "chat.Room", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    weekday = models.PositiveSmallIntegerField(_("every"), choices=Weekday.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["weekday", "starts", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(ends=models.F("starts")), name="chat_weekly_on_call_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="chat_weekly_on_call_weekday"
+            ),
+        ]
+        indexes = [models.Index(fields=["weekday"], name="chat_weekly_on_call_day")]
+
+    def __str__(self) -> str:
+        return f"{self.person} on call {self.get_weekday_display()}"
+
+    @property
+    def overnight(self) -> bool:
+        return self.ends <= self.starts
+
+    def covers(self, local) -> bool:
+        """Whether the slot covers ``local`` (an aware datetime in the site's time zone)."""
+        day, at = local.weekday(), local.time()
+        if not self.overnight:
+            return day == self.weekday and self.starts <= at < self.ends
+        # Past midnight: the evening of its own day, or the small hours of the next.
+        return (day == self.weekday and at >= self.starts) or (
+            day == (self.weekday + 1) % 7 and at < self.ends
+        )
+
+
 class CheckInWording(models.Model):
     """A pre-written private check-in a moderator can send (and change before sending). Moderators
     edit the list; the first ones follow the National Suicide Prevention Alliance's guidance."""

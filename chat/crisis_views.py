@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import show_service_errors
 from chat import crisis, crisis_forms
-from chat.models import CheckInReply, CheckInWording, MemberRole, Membership, OnCallShift
+from chat.models import (
+    CheckInReply,
+    CheckInWording,
+    MemberRole,
+    Membership,
+    OnCallShift,
+    WeeklyOnCall,
+)
 from chat.services import crisis as services
 
 
@@ -197,24 +204,29 @@ def delete_wording(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def on_call(request: HttpRequest) -> HttpResponse:
-    """Who is on call: see the rota, put someone on it."""
+    """Who is on call: see the rota, put someone on it for once or every week."""
     crisis.require_rota_manager(request.user)
-    form = crisis_forms.ShiftForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    weekly = request.POST.get("kind") == "weekly"
+    form = crisis_forms.ShiftForm(request.POST if request.POST and not weekly else None)
+    weekly_form = crisis_forms.WeeklySlotForm(request.POST if weekly else None)
+    chosen, add = (weekly_form, services.add_weekly_slot) if weekly else (form, services.add_shift)
+    if request.method == "POST" and chosen.is_valid():
         try:
-            services.add_shift(by=request.user, **form.cleaned_data)
+            add(by=request.user, **chosen.cleaned_data)
         except ValidationError as error:
-            show_service_errors(form, error)
+            show_service_errors(chosen, error)
         else:
             flash.info(request, _("Added to the rota."))
             return redirect("chat:on_call")
-    shifts, now_on_call = crisis.rota()
+    shifts, weekly_slots, now_on_call = crisis.rota()
     return render(
         request,
         "chat/crisis_on_call.html",
         {
             "form": form,
+            "weekly_form": weekly_form,
             "shifts": shifts,
+            "weekly_slots": weekly_slots,
             "now_on_call": now_on_call,
             "leads": services.safeguarding_leads(),
         },
@@ -227,5 +239,14 @@ def remove_shift(request: HttpRequest, pk: int) -> HttpResponse:
     crisis.require_rota_manager(request.user)
     get_object_or_404(OnCallShift, pk=pk)
     services.remove_shift(by=request.user, pk=pk)
+    flash.info(request, _("Taken off the rota."))
+    return redirect("chat:on_call")
+
+
+@require_POST
+def remove_weekly_slot(request: HttpRequest, pk: int) -> HttpResponse:
+    crisis.require_rota_manager(request.user)
+    get_object_or_404(WeeklyOnCall, pk=pk)
+    services.remove_weekly_slot(by=request.user, pk=pk)
     flash.info(request, _("Taken off the rota."))
     return redirect("chat:on_call")

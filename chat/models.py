@@ -108,21 +108,6 @@ class Membership(models.Model):
         return self.role == MemberRole.MODERATOR
 
 
-class Ban(models.Model):
-    """A person banned from a room cannot rejoin it or reconnect to it."""
-
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="bans")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["room", "user"], name="chat_one_ban")]
-
-    def __str__(self) -> str:
-        return f"{self.user} banned from {self.room}"
-
-
 class MessageState(models.TextChoices):
     VISIBLE = "visible", _("Visible")
     HELD = "held", _("Waiting for a moderator")
@@ -461,4 +446,6 @@ from chat.crisis_models import (  # noqa: E402, F401
     CheckInWording,
     CrisisItem,
     OnCallShift,
+    Weekday,
+    WeeklyOnCall,
 )

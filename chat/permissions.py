@@ -9,7 +9,7 @@ from django.http import Http404
 
 from accounts.models import User
 from accounts.roles import Role
-from chat.models import Ban, Membership, Message, MessageState, Room
+from chat.models import Membership, Message, MessageState, Room, Sanction, SanctionLevel
 
 
 def membership_in(user: User, room_id: int) -> Membership | None:
@@ -54,7 +54,13 @@ def access_moderated_room(user: User, pk: int) -> Membership:
 def access_joinable_room(user: User, pk: int) -> Room:
     """An open peer support group the person may join (not banned from it)."""
     room = Room.objects.filter(pk=pk, is_open=True, closed_at=None).first()
-    if room is None or Ban.objects.filter(room=room, user=user).exists():
+    banned = (
+        room is not None
+        and Sanction.objects.in_force()
+        .filter(room=room, user=user, level=SanctionLevel.BAN)
+        .exists()
+    )
+    if room is None or banned:
         raise Http404
     return room
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from accounts.hooks import Section
 from accounts.models import User
 from accounts.personal_data import section
-from chat.models import Ban, ChatBreak, Membership, Message, Report, Room, RoomKind, Sanction
+from chat.models import ChatBreak, Membership, Message, Report, Room, RoomKind, Sanction
 
 
 def room_label(room: Room) -> str:
@@ -44,12 +44,6 @@ def sections(user: User) -> list[Section]:
             "Limits put on you in chat",
             Sanction.objects.filter(user=user).select_related("room").order_by("pk"),
             [("room", _room), "level", "reason", "until", "created_at"],
-        ),
-        *section(
-            "chat.removals",
-            "Chat groups you were removed from",
-            Ban.objects.filter(user=user).select_related("room").order_by("pk"),
-            [("room", _room), "reason", "created_at"],
         ),
         *section(
             "chat.breaks",

@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from chat.models import ChatBreak, Membership, Message, MessageState, Room
+from chat.models import (
+    ChatBreak,
+    Membership,
+    Message,
+    MessageState,
+    Room,
+    Sanction,
+    SanctionLevel,
+)
 from chat.services import reports_waiting
 from chat.services.rooms import held_waiting
 
@@ -44,7 +52,11 @@ def open_groups_to_join(user: User) -> QuerySet[Room]:
     return (
         Room.objects.filter(is_open=True, closed_at=None)
         .exclude(memberships__user=user)
-        .exclude(bans__user=user)
+        .exclude(
+            pk__in=Sanction.objects.in_force()
+            .filter(user=user, level=SanctionLevel.BAN)
+            .values("room_id")
+        )
         .order_by("name", "id")
     )
 

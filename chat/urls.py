@@ -14,11 +14,13 @@ urlpatterns = [
     path("<id:pk>/join/", views.join, name="join"),
     path("<id:pk>/leave/", views.leave, name="leave"),
     path("<id:pk>/moderate/", views.moderate, name="moderate"),
+    path("<id:pk>/moderate/many/", views.moderate_bulk, name="moderate_bulk"),
     path("<id:pk>/settings/", views.room_settings, name="room_settings"),
     path("<id:pk>/members/add/", views.add_member, name="add_member"),
     path("<id:pk>/members/<id:user_id>/sanction/", views.sanction, name="sanction"),
     path("<id:pk>/members/<id:user_id>/mute/", views.mute_for_me, name="mute_for_me"),
     path("<id:pk>/hand/", views.hand, name="hand"),
+    path("<id:pk>/hand/lower/", views.lower_hand, name="lower_hand"),
     path("<id:pk>/floor/", views.floor, name="floor"),
     path("<id:pk>/break/", views.take_break, name="take_break"),
     path("<id:pk>/break/end/", views.end_break, name="end_break"),
@@ -46,4 +48,9 @@ urlpatterns = [
     ),
     path("on-call/", crisis_views.on_call, name="on_call"),
     path("on-call/<id:pk>/remove/", crisis_views.remove_shift, name="remove_shift"),
+    path(
+        "on-call/weekly/<id:pk>/remove/",
+        crisis_views.remove_weekly_slot,
+        name="remove_weekly_slot",
+    ),
 ]

@@ -11,11 +11,12 @@ import uuid
 from django.conf import settings
 from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import show_service_errors
@@ -73,6 +74,10 @@ def _history(membership: Membership, user: User, *, before: int = 0, after: int 
         .shown_to(user, moderator=membership.is_moderator)
         .select_related("author")
     )
+    if membership.is_moderator:
+        rows = rows.prefetch_related(
+            "revisions"
+        )  # moderators read an edited message's earlier words
     if after:
         found = list(rows.filter(id__gt=after).order_by("id")[: page + 1])
         return found[:page], False, len(found) > page
@@ -158,8 +163,22 @@ def room(request: HttpRequest, pk: int) -> HttpResponse:
                 PersonalMute.objects.filter(user=request.user).values_list("muted_id", flat=True)
             ),
             "appeal_form": forms.AppealForm(),
+            "raised_hands": _raised_hands(membership),
         },
         status=status,
+    )
+
+
+def _raised_hands(membership: Membership) -> list[Membership]:
+    """For the chair of a meeting: who has a hand up, first raised first (one query)."""
+    room_obj = membership.room
+    if not room_obj.meeting_mode or room_obj.chair_id != membership.user_id:
+        return []
+    return list(
+        Membership.objects.filter(room=room_obj)
+        .exclude(hand_raised_at=None)
+        .select_related("user")
+        .order_by("hand_raised_at", "id")
     )
 
 
@@ -324,6 +343,18 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     for m in members:
         latest = sanctions.get(m.user_id, [None])[0]
         ladder[m.user_id] = services.next_sanction_after(latest.level if latest else None)
+    # How often each reporter has reported in this room (someone who reports everyone stands out).
+    reports_by = dict(
+        Report.objects.filter(message__room=room_obj)
+        .values("reporter_id")
+        .annotate(n=Count("id"))
+        .values_list("reporter_id", "n")
+    )
+    queue = list(queue)
+    for message in queue:
+        message.open_reports = [r for r in message.reports.all() if not r.resolved_at]
+        for report in message.open_reports:
+            report.reporter_total = reports_by.get(report.reporter_id, 1)
     log = ModerationAction.objects.filter(room=room_obj).select_related("actor", "subject")[:50]
     in_force = Sanction.objects.in_force().filter(room=room_obj).select_related("user")
     appeals = Appeal.objects.filter(sanction__room=room_obj).select_related(
@@ -395,6 +426,30 @@ def moderate_message(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("chat:room" if back else "chat:moderate", pk=message.room_id)
 
 
+@require_POST
+def moderate_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve or hide the messages ticked in the moderation queue, all at once."""
+    membership = access_moderated_room(request.user, pk)
+    ids = [parse_id(value) for value in request.POST.getlist("message")]
+    try:
+        changed = services.moderate_messages(
+            room=membership.room,
+            by=request.user,
+            message_ids=[i for i in ids if i],
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        flash.error(request, " ".join(error.messages))
+    else:
+        flash.info(
+            request,
+            ngettext("Done: %(n)d message.", "Done: %(n)d messages.", len(changed))
+            % {"n": len(changed)},
+        )
+    return redirect("chat:moderate", pk=pk)
+
+
 def raise_concern(request: HttpRequest, pk: int) -> HttpResponse:
     message, membership = access_message(request.user, pk)
     if not membership.is_moderator:
@@ -434,7 +489,8 @@ def sanction(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
             flash.info(request, _("Done."))
     else:
         flash.error(request, _("Please choose a step and say why."))
-    return redirect("chat:moderate", pk=pk)
+    # A warning given from a message in the room goes back to the room.
+    return redirect("chat:room" if request.POST.get("next") == "room" else "chat:moderate", pk=pk)
 
 
 @require_POST
@@ -539,6 +595,21 @@ def floor(request: HttpRequest, pk: int) -> HttpResponse:
     to_id = _int(request.POST.get("user"))
     person = get_object_or_404(User, pk=to_id, chat_memberships__room_id=pk) if to_id else None
     services.give_floor(room=membership.room, by=request.user, to=person)
+    return redirect("chat:room", pk=pk)
+
+
+@require_POST
+def lower_hand(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = access_room(request.user, pk)
+    if membership.room.chair_id != request.user.pk:
+        raise Http404
+    person = get_object_or_404(
+        User, pk=_int(request.POST.get("user")), chat_memberships__room_id=pk
+    )
+    try:
+        services.lower_hand(room=membership.room, by=request.user, user=person)
+    except PermissionDenied:
+        raise Http404 from None
     return redirect("chat:room", pk=pk)
 
 

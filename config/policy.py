@@ -85,6 +85,7 @@ POLICY: dict[str, frozenset[str]] = {
     "chat:end_break": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:filters": allow(ADMIN, MODERATOR),
     "chat:floor": allow(),  # the chair in meeting mode; the demo room has no meeting on
+    "chat:lower_hand": allow(),  # the chair in meeting mode, as chat:floor
     "chat:hand": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:history": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:join": allow(SIGNED_IN),
@@ -92,10 +93,12 @@ POLICY: dict[str, frozenset[str]] = {
     "chat:lift_sanction": allow(ROOM_MODERATOR),
     "chat:moderate": allow(ROOM_MODERATOR),
     "chat:moderate_message": allow(ROOM_MODERATOR),
+    "chat:moderate_bulk": allow(ROOM_MODERATOR),
     "chat:mute_for_me": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:new_room": allow(ADMIN, COORDINATOR),
     "chat:on_call": allow(ADMIN, COORDINATOR, MODERATOR),
     "chat:remove_shift": allow(ADMIN, COORDINATOR, MODERATOR),
+    "chat:remove_weekly_slot": allow(ADMIN, COORDINATOR, MODERATOR),
     "chat:report": allow(AUTHOR, ROOM_MEMBER, ROOM_MODERATOR),
     "chat:room": allow(ROOM_MEMBER, ROOM_MODERATOR),
     "chat:room_settings": allow(ROOM_MODERATOR),

@@ -13,7 +13,7 @@ Every action writes the room's moderation log (``_log``) and the audit trail.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +37,8 @@ from chat.models import (
     OnCallShift,
     Room,
     RoomKind,
+    Weekday,
+    WeeklyOnCall,
 )
 from chat.services.base import _log
 
@@ -98,7 +100,23 @@ def on_call(*, room: Room | None, now: datetime) -> list[User]:
     people: dict[int, User] = {}
     for shift in shifts:
         people.setdefault(shift.person_id, shift.person)
+    for slot in weekly_on_call(room=room, now=now):
+        people.setdefault(slot.person_id, slot.person)
     return list(people.values())
+
+
+def weekly_on_call(*, room: Room | None, now: datetime) -> list[WeeklyOnCall]:
+    """The weekly slots covering ``now`` (in the site's time zone, so "Mondays 18:00" means six
+    in the evening in summer and in winter) for ``room`` and the organisation. One query."""
+    local = timezone.localtime(now)
+    today = local.weekday()
+    slots = (
+        WeeklyOnCall.objects.filter(weekday__in=[today, (today - 1) % 7], person__is_active=True)
+        .filter(Q(room=None) | Q(room=room) if room is not None else Q(room=None))
+        .select_related("person")
+        .order_by("room_id", "weekday", "starts", "id")
+    )
+    return [slot for slot in slots if slot.covers(local)]
 
 
 def who_to_tell(*, room: Room, now: datetime) -> tuple[list[User], bool]:
@@ -461,23 +479,27 @@ def can_be_on_call(user: User) -> bool:
     return user.is_active and user.has_role(*ROTA_ROLES, Role.SAFEGUARDING_LEAD)
 
 
-@transaction.atomic
-def add_shift(
-    *, by: User, person: User, starts_at: datetime, ends_at: datetime, room: Room | None = None
-) -> OnCallShift:
-    """Put ``person`` on call from ``starts_at`` until ``ends_at`` (for ``room``, or everywhere)."""
+def _check_rota_entry(*, by: User, person: User, room: Room | None) -> None:
     if not can_manage_rota(by):
         raise PermissionDenied
     if not can_be_on_call(person):
         raise ValidationError(
             {"person": _("Only moderators, coordinators and safeguarding leads can be on call.")}
         )
+    if room is not None and room.closed_at is not None:
+        raise ValidationError({"room": _("That room has closed.")})
+
+
+@transaction.atomic
+def add_shift(
+    *, by: User, person: User, starts_at: datetime, ends_at: datetime, room: Room | None = None
+) -> OnCallShift:
+    """Put ``person`` on call from ``starts_at`` until ``ends_at`` (for ``room``, or everywhere)."""
+    _check_rota_entry(by=by, person=person, room=room)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     if ends_at - starts_at > timedelta(days=31):
         raise ValidationError({"ends_at": _("A shift can be up to 31 days long.")})
-    if room is not None and room.closed_at is not None:
-        raise ValidationError({"room": _("That room has closed.")})
     shift = OnCallShift.objects.create(
         person=person, room=room, starts_at=starts_at, ends_at=ends_at, created_by=by
     )
@@ -486,6 +508,37 @@ def add_shift(
     )
     _log(room=room, actor=by, action="on_call.added", subject=person, reason=when)
     return shift
+
+
+@transaction.atomic
+def add_weekly_slot(
+    *, by: User, person: User, weekday: int, starts: time, ends: time, room: Room | None = None
+) -> WeeklyOnCall:
+    """Put ``person`` on call every week on ``weekday`` from ``starts`` until ``ends`` (site
+    time; an end at or before the start runs past midnight), for ``room`` or everywhere."""
+    _check_rota_entry(by=by, person=person, room=room)
+    if weekday not in Weekday.values:
+        raise ValidationError({"weekday": _("Please choose a day of the week.")})
+    if starts == ends:
+        raise ValidationError({"ends": _("The end must be different from the start.")})
+    slot = WeeklyOnCall.objects.create(
+        person=person, room=room, weekday=weekday, starts=starts, ends=ends, created_by=by
+    )
+    when = f"{Weekday(weekday).label} {starts:%H:%M} to {ends:%H:%M}"
+    _log(room=room, actor=by, action="on_call.added", subject=person, reason=when)
+    return slot
+
+
+@transaction.atomic
+def remove_weekly_slot(*, by: User, pk: int) -> None:
+    if not can_manage_rota(by):
+        raise PermissionDenied
+    slot = WeeklyOnCall.objects.select_related("room", "person").filter(pk=pk).first()
+    if slot is None:
+        return
+    when = f"{slot.get_weekday_display()} {slot.starts:%H:%M} to {slot.ends:%H:%M}"
+    _log(room=slot.room, actor=by, action="on_call.removed", subject=slot.person, reason=when)
+    slot.delete()
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from accounts.models import User
 from chat.models import (
     LADDER,
     Appeal,
-    Ban,
     Membership,
     Message,
     MessageState,
@@ -136,6 +135,55 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
     return message
 
 
+BULK_ACTIONS = {"approve", "hide"}
+BULK_LIMIT = 100
+
+
+@transaction.atomic
+def moderate_messages(
+    *, room: Room, by: User, message_ids: list[int], action: str, reason: str = ""
+) -> list[Message]:
+    """A room moderator approves (held ones) or hides (visible ones) many messages of the queue at
+    once, in one transaction: each message changed is logged and broadcast as a change, and its
+    reports are closed. Messages of another room, and ones already in that state, are left alone.
+
+    Approving speaks for itself; hiding needs a why (one for them all).
+    """
+    if action not in BULK_ACTIONS:
+        raise ValidationError({"action": _("Please choose what to do.")})
+    reason = (reason or "").strip()[:300] if action == "approve" else _require_reason(reason)
+    ids = sorted({int(pk) for pk in message_ids})[:BULK_LIMIT]
+    if not ids:
+        raise ValidationError({"message": _("Please choose at least one message.")})
+    _require_moderator(room, by)
+    was = MessageState.HELD if action == "approve" else MessageState.VISIBLE
+    now_state = MessageState.VISIBLE if action == "approve" else MessageState.HIDDEN
+    # Locked in id order, so two moderators acting on overlapping choices cannot deadlock.
+    changed = list(
+        Message.objects.select_for_update(of=("self",))
+        .select_related("author", "room")
+        .filter(room=room, pk__in=ids, state=was)
+        .order_by("id")
+    )
+    for message in changed:
+        message.state, message.hidden_by_reports = now_state, False
+    Message.objects.bulk_update(changed, ["state", "hidden_by_reports"])
+    Report.objects.filter(message__in=changed, resolved_at=None).update(
+        resolved_at=timezone.now(), resolved_by=by
+    )
+    for message in changed:
+        _log(
+            room=room,
+            actor=by,
+            action=f"message.{action}",
+            subject=message.author,
+            message=message,
+            reason=reason,
+        )
+        _message_changed(message)
+    return changed
+
+
 @transaction.atomic
 def dismiss_reports(*, message: Message, by: User, reason: str) -> None:
     reason = _require_reason(reason)
@@ -219,8 +267,6 @@ def sanction_member(
     elif level in (SanctionLevel.REMOVAL, SanctionLevel.BAN):
         if membership is not None:
             membership.delete()
-        if level == SanctionLevel.BAN:
-            Ban.objects.update_or_create(room=room, user=user, defaults={"reason": reason})
         _kick(room, user, level)
     sanction = Sanction.objects.create(
         room=room, user=user, level=level, reason=reason, until=until, by=by
@@ -254,8 +300,6 @@ def lift_sanction(*, sanction: Sanction, by: User, reason: str = "") -> Sanction
     )
     if sanction.level == SanctionLevel.MUTE:
         Membership.objects.filter(room=room, user=user).update(muted_until=None)
-    elif sanction.level == SanctionLevel.BAN:
-        Ban.objects.filter(room=room, user=user).delete()
     _log(
         room=room,
         actor=by,
@@ -286,7 +330,6 @@ def lift_ban(*, room: Room, user: User, by: User, reason: str = "") -> None:
         lift_sanction(sanction=sanction, by=by, reason=reason)
     else:
         _require_moderator(room, by)
-        Ban.objects.filter(room=room, user=user).delete()
 
 
 @transaction.atomic
@@ -360,10 +403,28 @@ def raise_hand(*, membership: Membership, raised: bool) -> None:
     Membership.objects.filter(pk=membership.pk).update(
         hand_raised_at=timezone.now() if raised else None
     )
+    _hand_changed(room, membership.user, raised=raised)
+
+
+def _hand_changed(room: Room, user: User, *, raised: bool) -> None:
+    # With the name, so the chair's page can list a newly raised hand without a reload.
     _send_after_commit(
         f"room.{room.pk}",
-        {"type": "chat.hand", "user": membership.user_id, "raised": raised},
+        {"type": "chat.hand", "user": user.pk, "name": user.display_name, "raised": raised},
     )
+
+
+@transaction.atomic
+def lower_hand(*, room: Room, by: User, user: User) -> None:
+    """The chair lowers a member's raised hand (without giving them the floor)."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if not room.meeting_mode or room.chair_id != by.pk:
+        raise PermissionDenied
+    lowered = Membership.objects.filter(room=room, user=user).exclude(hand_raised_at=None)
+    if not lowered.update(hand_raised_at=None):
+        return  # not raised (or not a member): nothing to do, nothing to log
+    _log(room=room, actor=by, action="room.hand_lowered", subject=user, reason="hand lowered")
+    _hand_changed(room, user, raised=False)
 
 
 @transaction.atomic

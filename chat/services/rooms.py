@@ -14,7 +14,6 @@ from accounts import audit
 from accounts.models import User
 from accounts.roles import Role
 from chat.models import (
-    Ban,
     ChatBreak,
     MemberRole,
     Membership,
@@ -92,9 +91,10 @@ def add_member(*, room: Room, user: User, by: User, role: str = MemberRole.MEMBE
         raise ValidationError({"email": _("Supervision groups are for peer mentors and staff.")})
     if role == MemberRole.MODERATOR and not user.has_role(Role.MODERATOR, Role.COORDINATOR):
         raise ValidationError({"role": _("Only moderators and coordinators can moderate.")})
-    if Ban.objects.filter(room=room, user=user).exists():
-        raise ValidationError({"email": _("That person is banned from this room.")})
     from chat.models import SanctionLevel
+
+    if _sanction_in_force(room, user, SanctionLevel.BAN):
+        raise ValidationError({"email": _("That person is banned from this room.")})
 
     if _sanction_in_force(room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN):
         raise ValidationError(
@@ -151,9 +151,7 @@ def _new_membership(*, room: Room, user: User, **fields) -> Membership:
 def _refuse_if_kept_out(room: Room, user: User) -> None:
     from chat.models import SanctionLevel
 
-    if Ban.objects.filter(room=room, user=user).exists() or _sanction_in_force(
-        room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN
-    ):
+    if _sanction_in_force(room, user, SanctionLevel.REMOVAL, SanctionLevel.BAN):
         raise PermissionDenied
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts import audit, services
 from accounts.personal_data import rows
 from accounts.roles import Role
-from chat.models import Ban, Membership, Message, ModerationAction, Report, Room, RoomKind, Sanction
+from chat.models import Membership, Message, ModerationAction, Report, Room, RoomKind, Sanction
 from cms.models import EventRegistration
 from mentoring.models import (
     CheckIn,
@@ -154,7 +154,7 @@ def plant_other_peoples_rows(me) -> None:
     Report.objects.create(message=mine, reporter=other_mentor, reason=sentinel())
     Report.objects.create(message=theirs, reporter=other_mentee, reason=sentinel(), resolved_by=me)
     Sanction.objects.create(room=group, user=other_mentor, level="mute", reason=sentinel(), by=me)
-    Ban.objects.create(room=group, user=other_mentee, reason=sentinel())
+    Sanction.objects.create(room=group, user=other_mentee, level="ban", reason=sentinel(), by=me)
     ModerationAction.objects.create(
         room=group, actor=me, action="hide", subject=other_mentor, message=theirs, reason=sentinel()
     )

@@ -13,7 +13,6 @@ from accounts.models import AuditEvent
 from accounts.roles import Role
 from chat import services
 from chat.models import (
-    Ban,
     ChatBreak,
     CrisisItem,
     Membership,
@@ -286,7 +285,7 @@ def test_sanction_ladder_and_ban(
             room=room, user=mentee, by=moderator, level="ban", reason="dealing"
         )
     assert not Membership.objects.filter(room=room, user=mentee).exists()
-    assert Ban.objects.filter(room=room, user=mentee).exists()
+    assert Sanction.objects.in_force().filter(room=room, user=mentee, level="ban").exists()
     assert (
         f"user.{mentee.pk}",
         {"type": "chat.kick", "room": room.pk, "reason": "ban"},

@@ -104,7 +104,7 @@ def _find_objects(world: World) -> None:
 def _more_objects(world: World) -> None:
     """Records of the newer pages: crises and sanctions in chat, outcomes, partners."""
     from accounts.organisations import Organisation, PartnerWorker
-    from chat.models import CheckInWording, JoinRequest, OnCallShift, Sanction
+    from chat.models import CheckInWording, JoinRequest, OnCallShift, Sanction, WeeklyOnCall
     from chat.services import crisis, post_message
     from mentoring.models import Referral
     from mentoring.outcomes.models import MilestoneClock, Response
@@ -119,6 +119,12 @@ def _more_objects(world: World) -> None:
     o["wording"] = CheckInWording.objects.first()
     o["on_call"] = OnCallShift.objects.create(
         person=alex, starts_at=timezone.now(), ends_at=timezone.now() + timezone.timedelta(hours=8)
+    )
+    o["weekly_on_call"] = WeeklyOnCall.objects.create(
+        person=alex,
+        weekday=0,
+        starts=timezone.datetime.min.time(),
+        ends=timezone.datetime.max.time(),
     )
     asker = people[Role.INVOLVEMENT_LEAD]
     o["join_request"] = JoinRequest.objects.create(room=room, user=asker)
@@ -205,7 +211,11 @@ def target(url_name: str, route_kwargs: list[str], world: World) -> tuple[dict, 
             relations[referral.person_id] = OWNER
     elif url_name in ("chat:check_in", "chat:appeal"):
         relations = {jay.pk: OWNER}
-    elif url_name in ("chat:delete_check_in_wording", "chat:remove_shift"):
+    elif url_name in (
+        "chat:delete_check_in_wording",
+        "chat:remove_shift",
+        "chat:remove_weekly_slot",
+    ):
         relations = {}
     elif app == "chat" and ("pk" in kwargs or "user_id" in kwargs):
         relations = dict.fromkeys(o["room_members"], ROOM_MEMBER)
@@ -276,6 +286,7 @@ _VALUES = {
     ("chat:crisis_check_in", "pk"): lambda w: w["crisis"].pk,
     ("chat:decide_join", "pk"): lambda w: w["join_request"].pk,
     ("chat:remove_shift", "pk"): lambda w: w["on_call"].pk,
+    ("chat:remove_weekly_slot", "pk"): lambda w: w["weekly_on_call"].pk,
     ("chat:delete_wording", "pk"): lambda w: w["wording"].pk,
     ("mentoring:outcomes:step", "pk"): lambda w: w["response"].pk,
     ("mentoring:outcomes:step", "number"): lambda w: 1,

@@ -171,6 +171,7 @@ def _write_observation(url_name, outcomes):
 # Rows that let nobody in by role or relation: the view checks something of its own.
 CHECKED_BY_THE_VIEW = {
     "chat:floor": "only the person the chair gave the floor to, at that moment",
+    "chat:lower_hand": "only the chair of a meeting in the room, at that moment",
     "mentoring:outcomes:step": "only while the person's own questionnaire is open",
     "mentoring:partners:mine": "only a partner worker whose access is in force today",
     "mentoring:partners:shortlist": "only the person a shortlist was sent to, while it is open",

@@ -395,8 +395,11 @@ NOT_BY_LINKS: dict[str, str] = {
     "chat:crisis_claim": "an unclaimed crisis item: the demo's was claimed by a check-in",
     "chat:hand": "in a room in meeting mode: the demo has none",
     "chat:floor": "in a room in meeting mode: the demo has none",
+    "chat:lower_hand": "in a room in meeting mode: the demo has none",
+    "chat:moderate_bulk": "messages waiting in the moderation queue: the demo's queue is empty",
     "chat:end_break": "while taking a break from a room (a POST starts one)",
     "chat:lift_sanction": "a mute, removal or ban in force: the demo's sanction is a warning",
+    "chat:remove_weekly_slot": "a weekly on-call slot: the demo's rota has one-off shifts only",
 }
 
 # Wagtail's admin and Django's are other projects' pages (reached only to their first page,

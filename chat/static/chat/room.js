@@ -11,6 +11,18 @@
   var roomId = log.getAttribute("data-room");
   var reportUrl = log.getAttribute("data-report-url");
   var editUrl = log.getAttribute("data-edit-url");
+  var deleteUrl = log.getAttribute("data-delete-url");
+  var muteUrl = log.getAttribute("data-mute-url");
+  var readOnly = log.hasAttribute("data-read-only");
+  // Whether the viewer moderates this room: only to draw the controls. The server checks
+  // every action again.
+  var moderating = log.getAttribute("data-moderator") === "1";
+  var moderateUrl = log.getAttribute("data-moderate-url");
+  var sanctionUrl = log.getAttribute("data-sanction-url");
+  var concernUrl = log.getAttribute("data-concern-url");
+  var muted = {}; // author ids this person muted for themselves: their messages fold
+  (log.getAttribute("data-muted") || "").split(" ").forEach(function (id) { if (id) { muted[id] = true; } });
+  var hands = document.getElementById("raised-hands");
   var lastId = 0;
   var lastChange = Number(log.getAttribute("data-last-change")) || 0;
   var socket = null;
@@ -44,6 +56,73 @@
     parent.appendChild(document.createTextNode(text.slice(at)));
   }
 
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function withId(url, marker, id) { return url.replace(marker, marker.replace("0", String(id))); }
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  // A form that posts to the server, as the page's own forms do (so each still works without
+  // the socket, and the server decides).
+  function postForm(action, className) {
+    var form = el("form", { method: "post", action: action });
+    if (className) { form.className = className; }
+    form.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfToken() }));
+    return form;
+  }
+
+  function button(text, attrs) { return el("button", Object.assign({ type: "submit" }, attrs), text); }
+
+  // The "More" menu of a message, as chat/_message.html draws it.
+  function moreMenu(m) {
+    var name = m.author.name;
+    var more = el("details", { "class": "chat-msg__more" });
+    var summary = el("summary", {}, "More");
+    summary.appendChild(el("span", { "class": "visually-hidden" }, " about the message from " + name));
+    more.appendChild(summary);
+    var actions = el("div", { "class": "actions" });
+    if (m.author.id === userId) {
+      actions.appendChild(el("a", { href: withId(editUrl, "/0/", m.id) }, "Change"));
+      var del = postForm(withId(deleteUrl, "/0/", m.id), "inline-form");
+      del.setAttribute("data-confirm", "Delete your message?");
+      del.appendChild(button("Delete", { "class": "button--link" }));
+      actions.appendChild(del);
+    } else {
+      actions.appendChild(el("a", { href: withId(reportUrl, "/0/", m.id) }, "Report"));
+      var mute = postForm(withId(muteUrl, "/members/0/", m.author.id), "inline-form");
+      var on = muted[String(m.author.id)] ? "0" : "1";
+      mute.appendChild(button((on === "1" ? "Mute " : "Unmute ") + name + " for me",
+        { name: "on", value: on, "class": "button--link" }));
+      actions.appendChild(mute);
+    }
+    if (moderating) {
+      var mod = postForm(withId(moderateUrl, "/0/", m.id), "chat-mod-form");
+      mod.appendChild(el("input", { type: "hidden", name: "next", value: "room" }));
+      mod.appendChild(el("label", { "for": "reason-" + m.id }, "Why (for the log)"));
+      mod.appendChild(el("input", { id: "reason-" + m.id, name: "reason", required: "", maxlength: "300" }));
+      mod.appendChild(button("Hide", { name: "action", value: "hide", "class": "button--secondary" }));
+      if (m.author.id !== userId) {
+        mod.appendChild(button("Warn " + name, {
+          formaction: withId(sanctionUrl, "/members/0/", m.author.id),
+          name: "level", value: "warning", "class": "button--secondary"
+        }));
+      }
+      mod.appendChild(button("Delete message", { name: "action", value: "delete", "class": "button--danger" }));
+      actions.appendChild(mod);
+      actions.appendChild(el("a", { href: withId(concernUrl, "/0/", m.id) }, "Raise a safeguarding concern"));
+    }
+    more.appendChild(actions);
+    return more;
+  }
+
   function render(m) {
     var li = document.createElement("li");
     li.className = "chat-msg";
@@ -63,19 +142,48 @@
     var body = document.createElement("p");
     body.className = "chat-msg__body";
     linkified(body, m.body);
-    var link = document.createElement("a");
-    if (m.author.id === userId) {
-      link.href = editUrl.replace("/0/", "/" + m.id + "/");
-      link.textContent = "Change";
-    } else {
-      link.href = reportUrl.replace("/0/", "/" + m.id + "/");
-      link.textContent = "Report";
-    }
-    link.className = "chat-msg__action";
     li.appendChild(meta);
-    li.appendChild(body);
-    li.appendChild(link);
+    if (muted[String(m.author.id)]) {
+      // Muted for this person only: folded away, as on the page itself.
+      var fold = el("details", { "class": "chat-msg__muted" });
+      fold.appendChild(el("summary", {}, "You muted this person: show the message"));
+      fold.appendChild(body);
+      li.appendChild(fold);
+    } else {
+      li.appendChild(body);
+    }
+    if (!readOnly) { li.appendChild(moreMenu(m)); }
     return li;
+  }
+
+  // --- Meeting mode: the chair's list of raised hands, kept live ----------------------------------
+
+  function handRow(id, name) {
+    var li = el("li", { "data-hand": String(id) });
+    li.appendChild(el("strong", {}, name));
+    var actions = el("div", { "class": "actions" });
+    var give = postForm(hands.getAttribute("data-floor-url"), "inline-form");
+    give.appendChild(button("Give " + name + " the word", { name: "user", value: String(id) }));
+    var lower = postForm(hands.getAttribute("data-lower-url"), "inline-form");
+    lower.appendChild(button("Lower " + name + "'s hand",
+      { name: "user", value: String(id), "class": "button--secondary" }));
+    actions.appendChild(give);
+    actions.appendChild(lower);
+    li.appendChild(actions);
+    return li;
+  }
+
+  function showHand(id, name, raised) {
+    if (!hands) { return; }
+    var row = hands.querySelector('li[data-hand="' + Number(id) + '"]');
+    if (raised && !row && name) {
+      hands.appendChild(handRow(Number(id), name));
+      say(name + " raised a hand.");
+    } else if (!raised && row) {
+      row.remove();
+    }
+    var none = document.getElementById("no-hands");
+    if (none) { none.hidden = hands.children.length > 0; }
   }
 
   function noteChange(frame) {
@@ -174,7 +282,14 @@
         break;
       case "room":
         if (frame.room.read_only) { say("This room is read-only for now."); }
+        else if (frame.room.meeting_mode && frame.room.floor === userId) { say("You have the floor."); }
         else if (frame.room.meeting_mode) { say("A meeting has started: raise your hand to speak."); }
+        // Given the floor: their raised hand is lowered.
+        if (frame.room.floor) { showHand(frame.room.floor, "", false); }
+        break;
+      case "hand":
+        if (typeof frame.name === "string") { showHand(frame.user, frame.name, frame.raised === true); }
+        if (frame.user === userId && frame.raised === false && !hands) { say("Your hand is lowered."); }
         break;
       case "unread": showUnread(frame.count); break;
       case "alert": {
