@@ -18,9 +18,9 @@ from mentoring.choices import MatchStatus
 from mentoring.models import Goal, Match, Meeting, Referral
 
 MENTOR_VISIBLE = (MatchStatus.PROPOSED, MatchStatus.ACTIVE, MatchStatus.PAUSED)
-# A proposal that timed out stays open to its mentor (the notice that asked them links to it):
-# the page shows its status and history, nothing the mentee shares.
-MENTOR_VISIBLE_AFTER = (MatchStatus.TIMED_OUT,)
+# A proposal that timed out, or that the mentor said no to, stays open to its mentor (the notice
+# that asked them links to it): the page shows its status and history, nothing the mentee shares.
+MENTOR_VISIBLE_AFTER = (MatchStatus.TIMED_OUT, MatchStatus.DECLINED)
 # Meetings and notes: only while the mentor still works with the mentee.
 MENTOR_WORKING = (MatchStatus.ACTIVE, MatchStatus.PAUSED)
 

@@ -365,6 +365,11 @@ def answer_proposal(*, match: Match, by: User, accept: bool) -> Match:
         Referral.objects.filter(pk=match.referral_id).update(status=ReferralStatus.WAITING)
     match.save(update_fields=["status", "ended_at"])
     _event(match, by=by)
+    if not accept:
+        # The mentee chose this mentor from a shortlist: her next choice is asked at once.
+        from mentoring.partners.choice import after_a_no
+
+        after_a_no(match)
     audit.record(
         actor=by,
         action="match.accepted" if accept else "match.declined",

@@ -244,6 +244,37 @@ def _ask_next(shortlist: Shortlist, now: datetime) -> Match | None:
     return None
 
 
+def after_a_no(match: Match) -> Match | None:
+    """The mentor the mentee chose said no (``answer_proposal``, inside its transaction): ask her
+    next choice, as a time-out does, and tell her plainly either way. Returns the new proposal,
+    or None when the match did not come from her choice or no choice is left (the coordinator
+    who offered the list is told of the no, as for any proposal)."""
+    shortlist = (
+        Shortlist.objects.select_for_update(of=("self",))
+        .select_related("referral__person", "offered_by", "chosen")
+        .filter(match_id=match.pk, answer=ShortlistAnswer.PICKED)
+        .first()
+    )
+    if shortlist is None:
+        return None
+    now = timezone.now()
+    asked = _ask_next(shortlist, now)
+    shortlist.save(update_fields=["chosen", "match"])
+    notifications.notify(
+        to=shortlist.referral.person,
+        kind="partners.choice_declined",
+        key=f"shortlist:{shortlist.pk}:{match.pk}",
+        context={
+            "url": reverse("mentoring:partners:shortlist", args=[shortlist.pk]),
+            "declined_name": match.mentor.display_name,
+            "next_name": asked.mentor.display_name if asked else "",
+        },
+    )
+    if asked is not None:
+        _schedule_time_out(shortlist, asked)
+    return asked
+
+
 def time_out_if_due(*, shortlist_id: int, now: datetime | None = None) -> bool:
     """If the mentor the mentee chose has not answered in time: mark the proposal timed out and
     ask the mentee's next choice, telling the mentee plainly; or tell the coordinators when no

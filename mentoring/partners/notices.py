@@ -73,6 +73,12 @@ register(
         group=_("Mentoring"),
     ),
     Kind(
+        name="partners.choice_declined",
+        label=_("The mentor you chose cannot take you on"),
+        template="mentoring/partners/notices/choice_declined.txt",
+        group=_("Mentoring"),
+    ),
+    Kind(
         name="partners.proposal_lapsed",
         label=_("A proposal you did not answer in time has closed"),
         template="mentoring/partners/notices/proposal_lapsed.txt",

@@ -159,6 +159,41 @@ def test_no_answer_in_time_asks_the_next_choice_then_tells_the_coordinators(
     assert not Match.objects.open().exists()
 
 
+def test_a_no_from_the_chosen_mentor_asks_the_next_choice_at_once(mentee, coordinator, offered):
+    shortlist, (ash, bo) = offered
+    choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)
+    choice.set_next_choice(shortlist=shortlist, by=mentee, mentor=bo)
+    first = Match.objects.get(mentor=ash)
+
+    mentoring_services.answer_proposal(match=first, by=ash, accept=False)
+
+    second = Match.objects.get(mentor=bo)
+    assert second.status == MatchStatus.PROPOSED and second.mentee == mentee
+    assert _told(bo, "mentoring.match_proposed").exists()
+    told = _told(mentee, "partners.choice_declined").get()
+    assert "Ash cannot be your mentor just now, so we have asked Bo" in told.body
+    shortlist.refresh_from_db()
+    assert (shortlist.chosen, shortlist.match) == (bo, second)
+
+    # Bo says no too: nobody left, the mentee hears a coordinator will be in touch.
+    mentoring_services.answer_proposal(match=second, by=bo, accept=False)
+    last = _told(mentee, "partners.choice_declined").order_by("-id").first()
+    assert "Bo cannot be your mentor just now" in last.body
+    assert "coordinator will be in touch" in last.body
+    assert _told(coordinator, "mentoring.proposal_answered").count() == 2
+    assert not Match.objects.open().exists()
+    assert Referral.objects.get().status == ReferralStatus.WAITING
+
+
+def test_a_no_to_a_coordinators_own_proposal_asks_nobody_else(mentee, coordinator, offered):
+    _shortlist, (ash, bo) = offered
+    referral = Referral.objects.get()
+    match = mentoring_services.propose_match(referral=referral, mentor=ash, by=coordinator)
+    mentoring_services.answer_proposal(match=match, by=ash, accept=False)
+    assert not Match.objects.filter(mentor=bo).exists()
+    assert not _told(mentee, "partners.choice_declined").exists()
+
+
 def test_with_no_next_choice_the_coordinators_are_told(mentee, coordinator, offered):
     shortlist, (ash, _bo) = offered
     choice.answer_shortlist(shortlist=shortlist, by=mentee, answer="picked", mentor=ash)

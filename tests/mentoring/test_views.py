@@ -161,8 +161,16 @@ def test_mentor_sees_only_active_mentees(client_of, mentor, coordinator):
     ended = match_between(mentor, person(Role.MENTEE), status=MatchStatus.ENDED)
     declined = match_between(mentor, person(Role.MENTEE), status=MatchStatus.DECLINED)
     client = client_of(mentor)
-    for match in (ended, declined):
-        assert client.get(reverse("mentoring:match", args=[match.pk])).status_code == 404
+    assert client.get(reverse("mentoring:match", args=[ended.pk])).status_code == 404
+    # A proposal they said no to still opens from the notice that asked them: its status and
+    # history only, no question left and nothing the mentee shares.
+    declined.referral.area = "SENTINEL-AREA"
+    declined.referral.save()
+    page = client.get(reverse("mentoring:match", args=[declined.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Would you mentor" not in body and "SENTINEL-AREA" not in body
+    assert "shared" not in page.context
     old_meeting = meeting_of(ended)
     assert client.get(reverse("mentoring:meeting", args=[old_meeting.pk])).status_code == 404
 

@@ -272,6 +272,15 @@ def told(
         late = settings.MENTOR_ANSWER_HOURS + 1
         partner_choice.time_out_late_answers(timezone.now() + timedelta(hours=late))
         partner_choice.time_out_late_answers(timezone.now() + timedelta(hours=2 * late))
+        # Offered again, the mentee picks Bo, who says no: she hears at once.
+        again = partner_choice.offer_shortlist(
+            referral=agreed_online.referral, by=coordinator, mentors=choosable
+        )
+        again = partner_choice.answer_shortlist(
+            shortlist=again, by=chris, answer="picked", mentor=choosable[1]
+        )
+        again.refresh_from_db()
+        mentoring.answer_proposal(match=again.match, by=choosable[1], accept=False)
 
         notify(
             to=coordinator,
