@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 from chat.models import MemberRole, Membership, Message, Room, RoomKind
-from chat.services import install_default_filters
+from chat.services import install_default_filters, post_message
 
 GROUP_NAME = "Thursday evening recovery group"
 
@@ -43,5 +43,18 @@ def seed(personas: dict, stdout) -> None:
             person = personas.get(persona_role)
             if person is not None:
                 Message.objects.create(room=room, author=person, body=body)
+        # A message the word list holds ("meet up"): waiting for the moderator to approve or hide.
+        jay = personas.get(Role.MENTEE)
+        if jay is not None:
+            post_message(
+                room=room,
+                author=jay,
+                body="Anyone want to meet up for a coffee before group next week?",
+                client_id="demo-held-1",
+                broadcast=False,
+            )
     state = "new" if created else "kept"
-    stdout.write(f"chat: {room.name} ({state}); {installed} filter words added")
+    stdout.write(
+        f"chat: {room.name} ({state}); {installed} filter words added"
+        + ("; one message held for the moderator" if created else "")
+    )

@@ -20,6 +20,11 @@ class SafeguardingConfig(AppConfig):
 
         return [Concern]
 
+    def seed_demo(self, personas, stdout):
+        from safeguarding.demo import seed
+
+        seed(personas, stdout)
+
     def nav_items(self, user):
         if not user.is_authenticated:
             return []

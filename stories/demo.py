@@ -149,9 +149,11 @@ def seed(personas, stdout) -> None:
         story.save_revision().publish()
         created += 1
     waiting = _draft_waiting_for_the_storyteller(index, personas, today)
+    shared = _shared_by_a_member(personas)
     stdout.write(
         f"stories: {created} new published story(ies) with consent records"
         + ("; a draft waiting for Jay to read and approve" if waiting else "")
+        + ("; a story Priya shared, waiting for the involvement lead" if shared else "")
     )
 
 
@@ -203,4 +205,27 @@ def _draft_waiting_for_the_storyteller(index, personas, today) -> bool:
     story.save_revision(user=lead)
     # Starting the workflow sends it to the storyteller first (stories.ready_to_read on Today).
     story.get_workflow().start(story, lead)
+    return True
+
+
+SHARED_TITLE = "What volunteering gave me back"
+
+
+def _shared_by_a_member(personas) -> bool:
+    """Priya sends a story in through "Share your story": the involvement lead's Today lists it."""
+    from stories.services import share_story
+
+    priya = personas.get("volunteer")
+    if priya is None or StoryPage.objects.filter(title=SHARED_TITLE).exists():
+        return False
+    share_story(
+        by=priya,
+        told_by="P.",
+        title=SHARED_TITLE,
+        story=(
+            "I started by making the tea at the Tuesday drop-in. A year later I help run it. "
+            "It gave me a reason to get up, and people who notice if I don't."
+        ),
+        themes=StoryTheme.objects.filter(slug__in=["recovery"]),
+    )
     return True

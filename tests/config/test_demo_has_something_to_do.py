@@ -1,6 +1,7 @@
 """After ``seed_demo`` every demo role has something to do, on their Today (issue 12): a referral
 waiting for a match (coordinator), a proposal to answer (Sam), a story to approve (Jay), shifts to
-take (Priya, cleared as an event helper). Running it twice adds none of them twice."""
+take (Priya, cleared as an event helper), a new concern (Marcus), a held message (Alex), a shared
+story (Rosa). Running it twice adds none of them twice."""
 
 import io
 import re
@@ -27,6 +28,10 @@ def _today(client_of, role) -> str:
     return response.content.decode()
 
 
+def _words(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
 def test_every_demo_role_has_something_waiting_on_today(settings, client_of):
     settings.DEBUG = True
     call_command("seed_demo", "--quiet", stdout=io.StringIO())
@@ -47,3 +52,9 @@ def test_every_demo_role_has_something_waiting_on_today(settings, client_of):
     assert "Find a shift" in _today(client_of, Role.VOLUNTEER)
     shifts = client_of(priya).get(reverse("volunteering:shifts")).content.decode()
     assert "Community café, High St" in shifts
+    # The staff roles too: a new concern, a held message, a story a member shared.
+    assert "1 new · 1 open" in _words(_today(client_of, Role.SAFEGUARDING_LEAD))
+    assert "1 message waits for a moderator" in _words(_today(client_of, Role.MODERATOR))
+    lead_today = _today(client_of, Role.INVOLVEMENT_LEAD)
+    assert "Stories waiting for you" in lead_today
+    assert "What volunteering gave me back" in lead_today

@@ -82,6 +82,6 @@ def test_a_mentee_sees_the_service_her_mentor_added_on_my_people(
     SuggestedService.objects.create(mentee=mentee, service_id=service.pk, suggested_by=mentor)
     login(page, mentee)
     page.goto("/mentoring/my-people/")
-    expect(page.get_by_role("link", name="Eastside Recovery Service")).to_be_visible()
+    expect(page.get_by_role("link", name="Eastside Recovery Service", exact=True)).to_be_visible()
     assert _width(page) <= 390
     assert_accessible(page)

@@ -130,3 +130,30 @@ def test_involvement_lead_may_withdraw_on_the_storytellers_behalf(client_of, inv
         reverse("stories:withdraw", args=[story.pk]), {"confirm": "yes"}
     )
     assert not StoryPage.objects.get(pk=story.pk).live
+
+
+def test_the_involvement_leads_today_lists_shared_stories_and_those_ready_to_publish(
+    client_of, storyteller, involvement_lead, moderator
+):
+    from stories.services import share_story
+
+    shared = share_story(
+        by=storyteller, told_by="K.", title="SENTINEL-SHARED", story="My words", themes=[]
+    )
+    approved = factories.story(storyteller=storyteller, publish=False)
+    state = _submit(approved, involvement_lead)
+    client_of(storyteller).post(
+        reverse("stories:review", args=[state.current_task_state.pk]), {"decision": "approve"}
+    )
+    waiting = factories.story(storyteller=storyteller, publish=False, title="SENTINEL-WAITING")
+    _submit(waiting, involvement_lead)  # with the storyteller: nothing for the lead yet
+
+    today = client_of(involvement_lead).get(reverse("accounts:today")).content.decode()
+    assert "Stories waiting for you" in today
+    assert reverse("wagtailadmin_pages:edit", args=[shared.pk]) in today
+    ready = today.split("ready for you to publish")[1]
+    assert reverse("wagtailadmin_pages:edit", args=[approved.pk]) in ready
+    assert "SENTINEL-WAITING" not in today
+    assert "Stories waiting for you" not in client_of(moderator).get(
+        reverse("accounts:today")
+    ).content.decode()
