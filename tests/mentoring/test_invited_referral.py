@@ -137,7 +137,9 @@ def test_a_failing_risk_note_leaves_no_account_no_referral_and_sends_nothing(
     client = client_of(coordinator)
     client.raise_request_exception = False
     with (
-        mock.patch.object(services, "add_risk_note", side_effect=RuntimeError("disk full")),
+        mock.patch(
+            "mentoring.services.referrals.add_risk_note", side_effect=RuntimeError("disk full")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = _refer_new(client)
