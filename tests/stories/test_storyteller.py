@@ -154,6 +154,7 @@ def test_the_involvement_leads_today_lists_shared_stories_and_those_ready_to_pub
     ready = today.split("ready for you to publish")[1]
     assert reverse("wagtailadmin_pages:edit", args=[approved.pk]) in ready
     assert "SENTINEL-WAITING" not in today
-    assert "Stories waiting for you" not in client_of(moderator).get(
-        reverse("accounts:today")
-    ).content.decode()
+    assert (
+        "Stories waiting for you"
+        not in client_of(moderator).get(reverse("accounts:today")).content.decode()
+    )
