@@ -62,11 +62,11 @@ async def test_a_message_reaches_members_without_a_sync_hop(
         assert len(sync_hops) == 1
 
 
-def _post_many(room: Room, author, count: int, got: list[int], errors: list[Exception]) -> None:
+def _post_many(room: Room, author, tag: str, got: list[int], errors: list[Exception]) -> None:
     try:
-        for n in range(count):
+        for n in range(15):
             result = services.post_message(
-                room=room.pk, author=author, body=f"{author.pk} says {n}", client_id=f"{n}"
+                room=room.pk, author=author, body=f"{tag} {n}", client_id=f"{tag}-{n}"
             )
             got.append(result.message.pk)
     except Exception as error:  # noqa: BLE001 - reported by the test
@@ -79,29 +79,30 @@ def test_posts_from_many_sockets_at_once_are_all_kept_in_order(
     room, mentee, mentor, moderator, settings
 ):
     settings.CHAT_RATE_BURST = 1000
-    posters = [mentee, mentor, moderator]
-    got = {user.pk: [] for user in posters}
+    # Jay posts from two sockets at once (their membership row is contended too).
+    posters = {"jay-phone": mentee, "jay-laptop": mentee, "sam": mentor, "mo": moderator}
+    got = {tag: [] for tag in posters}
     errors: list[Exception] = []
     threads = [
-        threading.Thread(target=_post_many, args=(room, user, 15, got[user.pk], errors))
-        for user in posters
+        threading.Thread(target=_post_many, args=(room, user, tag, got[tag], errors))
+        for tag, user in posters.items()
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
     assert errors == []
-    for user in posters:
-        ids = got[user.pk]
-        assert len(ids) == 15 and ids == sorted(ids)  # each poster's ids only go up
+    for tag in posters:
+        ids = got[tag]
+        assert len(ids) == 15 and ids == sorted(ids)  # each socket's ids only go up
         bodies = list(
-            Message.objects.filter(author=user).order_by("id").values_list("body", flat=True)
+            Message.objects.filter(pk__in=ids).order_by("id").values_list("body", flat=True)
         )
-        assert bodies == [f"{user.pk} says {n}" for n in range(15)]
-        membership = Membership.objects.get(room=room, user=user)
-        assert membership.posted_count == 10 + 15
-        assert membership.last_read_id == max(ids)
-    assert Message.objects.filter(room=room).count() == 45
+        assert bodies == [f"{tag} {n}" for n in range(15)]
+    assert Message.objects.filter(room=room).count() == 60
+    jay = Membership.objects.get(room=room, user=mentee)
+    assert jay.posted_count == 10 + 30
+    assert jay.last_read_id == max(got["jay-phone"] + got["jay-laptop"])
 
 
 @pytest.mark.postgres
