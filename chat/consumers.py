@@ -6,9 +6,11 @@ every action. All database work goes through database_sync_to_async (never the s
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,19 +53,24 @@ def _refuse_every_frame(frame_type: str, **standing) -> bool:
     return False
 
 
-_pool: ThreadPoolExecutor | None = None
+# One pool per event loop (a server process runs one loop; each test its own), shut down when
+# its loop is gone, as the loop's default executor would be.
+_pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _db_pool() -> ThreadPoolExecutor:
     """The threads the room sockets' database work runs on: CHAT_DB_THREADS per process, each
-    keeping its own connection (CONN_MAX_AGE; database_sync_to_async closes a broken or
-    expired one before and after every call)."""
-    global _pool  # noqa: PLW0603 - one pool per process, made on first use
-    if _pool is None:
-        _pool = ThreadPoolExecutor(
+    call keeping to the connection handling of database_sync_to_async (a broken or expired
+    connection is closed before and after every call)."""
+    loop = asyncio.get_running_loop()
+    pool = _pools.get(loop)
+    if pool is None:
+        pool = ThreadPoolExecutor(
             max_workers=settings.CHAT_DB_THREADS, thread_name_prefix="chat-db"
         )
-    return _pool
+        _pools[loop] = pool
+        weakref.finalize(loop, pool.shutdown, wait=False)
+    return pool
 
 
 def _db(fn):
