@@ -6,12 +6,16 @@ every action. All database work goes through database_sync_to_async (never the s
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
@@ -49,10 +53,31 @@ def _refuse_every_frame(frame_type: str, **standing) -> bool:
     return False
 
 
+# One pool per event loop (a server process runs one loop; each test its own), shut down when
+# its loop is gone, as the loop's default executor would be.
+_pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _db_pool() -> ThreadPoolExecutor:
+    """The threads the room sockets' database work runs on: CHAT_DB_THREADS per process, each
+    call keeping to the connection handling of database_sync_to_async (a broken or expired
+    connection is closed before and after every call)."""
+    loop = asyncio.get_running_loop()
+    pool = _pools.get(loop)
+    if pool is None:
+        pool = ThreadPoolExecutor(
+            max_workers=settings.CHAT_DB_THREADS, thread_name_prefix="chat-db"
+        )
+        _pools[loop] = pool
+        weakref.finalize(loop, pool.shutdown, wait=False)
+    return pool
+
+
 def _db(fn):
-    # thread_sensitive=False: each call may use any worker thread (and its own connection), so one
-    # slow query does not queue every socket of the process behind it.
-    return database_sync_to_async(fn, thread_sensitive=False)
+    # Not thread-sensitive: each call may use any thread of the pool (and its connection), so one
+    # slow query does not queue every socket of the process behind the one sync thread; bounded,
+    # so a busy room holds at most CHAT_DB_THREADS connections of the process.
+    return database_sync_to_async(fn, thread_sensitive=False, executor=_db_pool())
 
 
 def _connect_check(user, room_id: int):
@@ -108,6 +133,23 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     SOCKET = "chat.room"  # its rows in the access-policy table
     # Every frame type a client may send, with its handler. Who may send each is the table's.
     FRAME_TYPES = {"send": "_send_message", "resume": "_resume", "read": "_read", "ping": "_ping"}
+    # Channel-layer events whose handlers only send to this socket (no database): Channels'
+    # dispatch would first hop to the one thread-sensitive sync thread to close old database
+    # connections, once per event per socket (50 hops for one message in a 50-member room). The
+    # connections this consumer uses are looked after where they are used (_db), and a handler
+    # that needs the database goes through _db too.
+    NO_DATABASE_EVENTS = frozenset(
+        {
+            "chat.message",
+            "chat.change",
+            "chat.room",
+            "chat.hand",
+            "chat.alert",
+            "chat.kick",
+            "session.ended",
+            "notifications.unread",
+        }
+    )
     room_id: int
     user_id: int
     frame_allowed: FrameRule = staticmethod(_refuse_every_frame)
@@ -116,6 +158,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         super().__init__(*args, **kwargs)
         if frame_allowed is not None:
             self.frame_allowed = frame_allowed
+
+    async def dispatch(self, message):
+        if message.get("type") in self.NO_DATABASE_EVENTS:
+            await getattr(self, get_handler_name(message))(message)
+            return
+        await super().dispatch(message)
 
     async def connect(self):
         user = self.scope.get("user")

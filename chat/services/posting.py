@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -199,38 +201,40 @@ _ROOM_FIELDS = (
 
 
 @functools.cache
-def _membership_for_post_sql(vendor: str) -> str:
+def _membership_for_post_sql(vendor: str, lock: bool = True) -> str:
     """One statement: the member's row, their room's, and whether this client id was used before.
 
-    It locks both rows (the room's too: posts in a room are serialised, so ids commit in the order
-    they were taken and a client resuming after the last id it saw cannot miss an earlier one
-    committed later). Written by hand because it is the hottest query of chat: built by the ORM
-    (select_related, a Subquery annotation, select_for_update) it cost 3.7 ms of CPU per message
-    against 0.8 ms for the same SQL through Manager.raw(), measured under bench/chat_load.py's
-    ceiling, where CPU per message is what runs out.
+    With ``lock`` it locks both rows (the room's too: posts in a room are serialised, so ids commit
+    in the order they were taken and a client resuming after the last id it saw cannot miss an
+    earlier one committed later). Written by hand because it is the hottest query of chat: built by
+    the ORM (select_related, a Subquery annotation, select_for_update) it cost 3.7 ms of CPU per
+    message against 0.8 ms for the same SQL through Manager.raw(), measured under
+    bench/chat_load.py's ceiling, where CPU per message is what runs out.
     """
     qn = connection.ops.quote_name
     membership, room, message = Membership._meta, Room._meta, Message._meta
     room_columns = ", ".join(
         f"r.{qn(room.get_field(name).column)} AS {qn('room_' + name)}" for name in _ROOM_FIELDS
     )
-    lock = ""
-    if connection.features.has_select_for_update:
-        lock = " " + connection.ops.for_update_sql(no_key=True)
+    lock_sql = ""
+    if lock and connection.features.has_select_for_update:
+        lock_sql = " " + connection.ops.for_update_sql(no_key=True)
     # Only quoted identifiers from the models' _meta go into the text; values are parameters.
     return (
         f"SELECT m.*, {room_columns}, "  # noqa: S608
         f"(SELECT x.{qn('id')} FROM {qn(message.db_table)} x WHERE x.{qn('author_id')} = %s "
         f"AND x.{qn('client_id')} = %s AND x.{qn('client_id')} <> '' LIMIT 1) AS retried_id "
         f"FROM {qn(membership.db_table)} m JOIN {qn(room.db_table)} r ON r.{qn('id')} = "
-        f"m.{qn('room_id')} WHERE m.{qn('room_id')} = %s AND m.{qn('user_id')} = %s{lock}"
+        f"m.{qn('room_id')} WHERE m.{qn('room_id')} = %s AND m.{qn('user_id')} = %s{lock_sql}"
     )
 
 
-def _membership_for_post(*, room_id: int, author: User, client_id: str) -> Membership | None:
-    """The author's membership of the room, locked, with ``.room`` and ``.retried_id`` (the id of
-    their message with this client id, if any). Call inside a transaction."""
-    sql = _membership_for_post_sql(connection.vendor)
+def _membership_for_post(
+    *, room_id: int, author: User, client_id: str, lock: bool = True
+) -> Membership | None:
+    """The author's membership of the room, with ``.room`` and ``.retried_id`` (the id of their
+    message with this client id, if any). Locked (``lock``): call inside a transaction."""
+    sql = _membership_for_post_sql(connection.vendor, lock)
     rows = Membership.objects.raw(sql, [author.pk, client_id, room_id, author.pk])
     membership = next(iter(rows), None)
     if membership is None:
@@ -306,8 +310,130 @@ def _save_post(*, message: Message, membership: Membership) -> None:
         cursor.execute(update, [*prepared(membership, _MEMBERSHIP_FIELDS), membership.pk])
 
 
-@transaction.atomic
+@dataclass
+class _Decision:
+    """What the checks decided for one post: a refusal, or the state to save the message in."""
+
+    verdict: filters.Verdict | None = None
+    refusal: ChatError | None = None
+    state: str = MessageState.VISIBLE
+    held_reason: str = ""
+    notices: list[str] = field(default_factory=list)
+
+
+def _decide(*, membership: Membership, author: User, body: str, now) -> _Decision:
+    """The checks, in order, against the membership and room as read. Takes a token from the
+    membership's bucket (in memory: the caller saves it). Changes nothing in the database."""
+    room = membership.room
+    moderator = membership.is_moderator
+    if room.closed_at is not None:
+        return _Decision(
+            refusal=ChatError("read_only", _("This room has closed. You can still read it."))
+        )
+    if room.locked and not moderator:
+        return _Decision(
+            refusal=ChatError("read_only", _("A moderator has made this room read-only for now."))
+        )
+    if membership.muted_until and membership.muted_until > now:
+        return _Decision(
+            refusal=ChatError(
+                "muted",
+                _("A moderator has paused your messages here until %(time)s.")
+                % {"time": timezone.localtime(membership.muted_until).strftime("%H:%M")},
+                retry_after=(membership.muted_until - now).total_seconds(),
+            )
+        )
+    if room.meeting_mode and author.pk not in (room.chair_id, room.floor_holder_id):
+        return _Decision(
+            refusal=ChatError(
+                "not_your_turn",
+                _("This is a meeting: raise your hand and the chair will give you the floor."),
+            )
+        )
+    if room.slow_mode_seconds and not moderator and membership.last_posted_at:
+        wait = room.slow_mode_seconds - (now - membership.last_posted_at).total_seconds()
+        if wait > 0:
+            return _Decision(
+                refusal=ChatError(
+                    "slow_mode",
+                    _("Slow mode is on: you can post again in %(n)s seconds.")
+                    % {"n": int(wait) + 1},
+                    retry_after=wait,
+                )
+            )
+    wait = _take_token(membership, now)
+    if wait is not None:
+        return _Decision(
+            refusal=ChatError(
+                "rate_limited",
+                _("That is a lot of messages at once. Please wait a moment."),
+                retry_after=wait,
+            )
+        )
+
+    verdict = filters.check(body, active_filters(), _support_numbers())
+    if verdict.block:
+        return _Decision(
+            verdict=verdict,
+            refusal=ChatError(
+                "blocked",
+                _("This message was not sent: it looks like it breaks the group's rules."),
+            ),
+        )
+    decision = _Decision(verdict=verdict)
+    if verdict.hold_reason:
+        if room.kind == RoomKind.PAIR and verdict.hold_reason != "word list":
+            # A pair room has no moderator to review a hold: the boundaries policy refuses it.
+            decision.refusal = ChatError(
+                "boundaries",
+                _("Please keep contact details out of chat (%(what)s): talk to your coordinator.")
+                % {"what": verdict.hold_reason},
+            )
+            return decision
+        decision.state, decision.held_reason = MessageState.HELD, verdict.hold_reason
+    elif (
+        not moderator
+        and room.kind != RoomKind.PAIR
+        and membership.posted_count < settings.CHAT_NEW_MEMBER_HOLD
+    ):
+        decision.state, decision.held_reason = MessageState.HELD, "new member"
+    if decision.state == MessageState.HELD:
+        decision.notices.append("held")
+    if verdict.support:
+        decision.notices.append("support")
+    if verdict.crisis:
+        decision.notices.append("crisis")
+    return decision
+
+
+def _new_message(*, membership: Membership, author: User, body: str, client_id: str, now, decision):
+    membership.last_posted_at = now
+    membership.posted_count += 1
+    return Message(
+        room=membership.room,
+        author=author,
+        body=body,
+        client_id=client_id,
+        state=decision.state,
+        held_reason=decision.held_reason,
+        created_at=now,
+    )
+
+
 def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResult | ChatError:
+    if connection.vendor == "postgresql":
+        result = _post_in_one_statement(
+            room_id=room_id, author=author, body=body, client_id=client_id
+        )
+        if result is not None:
+            return result
+    return _post_locked(room_id=room_id, author=author, body=body, client_id=client_id)
+
+
+@transaction.atomic
+def _post_locked(
+    *, room_id: int, author: User, body: str, client_id: str
+) -> PostResult | ChatError:
     # Refusals are returned, not raised, so what they record (the token taken, a blocked
     # message in the log) is committed.
     membership = _membership_for_post(room_id=room_id, author=author, client_id=client_id)
@@ -320,91 +446,158 @@ def _post(*, room_id: int, author: User, body: str, client_id: str) -> PostResul
             return ChatError("malformed", _("That message id was used in another room."))
         return PostResult(message=existing, duplicate=True)
     now = timezone.now()
-    moderator = membership.is_moderator
-    if room.closed_at is not None:
-        return ChatError("read_only", _("This room has closed. You can still read it."))
-    if room.locked and not moderator:
-        return ChatError("read_only", _("A moderator has made this room read-only for now."))
-    if membership.muted_until and membership.muted_until > now:
-        return ChatError(
-            "muted",
-            _("A moderator has paused your messages here until %(time)s.")
-            % {"time": timezone.localtime(membership.muted_until).strftime("%H:%M")},
-            retry_after=(membership.muted_until - now).total_seconds(),
-        )
-    if room.meeting_mode and author.pk not in (room.chair_id, room.floor_holder_id):
-        return ChatError(
-            "not_your_turn",
-            _("This is a meeting: raise your hand and the chair will give you the floor."),
-        )
-    if room.slow_mode_seconds and not moderator and membership.last_posted_at:
-        wait = room.slow_mode_seconds - (now - membership.last_posted_at).total_seconds()
-        if wait > 0:
-            return ChatError(
-                "slow_mode",
-                _("Slow mode is on: you can post again in %(n)s seconds.") % {"n": int(wait) + 1},
-                retry_after=wait,
-            )
-    wait = _take_token(membership, now)
-    if wait is not None:
-        membership.save(update_fields=["tokens", "tokens_at"])
-        return ChatError(
-            "rate_limited",
-            _("That is a lot of messages at once. Please wait a moment."),
-            retry_after=wait,
-        )
-
-    verdict = filters.check(body, active_filters(), _support_numbers())
-    notices: list[str] = []
-    if verdict.block:
-        _keep_blocked(room=room, author=author, body=body, verdict=verdict)
-        membership.save(update_fields=["tokens", "tokens_at"])
-        return ChatError(
-            "blocked",
-            _("This message was not sent: it looks like it breaks the group's rules."),
-        )
-    state, held_reason = MessageState.VISIBLE, ""
-    if verdict.hold_reason:
-        if room.kind == RoomKind.PAIR and verdict.hold_reason != "word list":
-            # A pair room has no moderator to review a hold: the boundaries policy refuses it.
-            return ChatError(
-                "boundaries",
-                _("Please keep contact details out of chat (%(what)s): talk to your coordinator.")
-                % {"what": verdict.hold_reason},
-            )
-        state, held_reason = MessageState.HELD, verdict.hold_reason
-    elif (
-        not moderator
-        and room.kind != RoomKind.PAIR
-        and membership.posted_count < settings.CHAT_NEW_MEMBER_HOLD
-    ):
-        state, held_reason = MessageState.HELD, "new member"
-    if state == MessageState.HELD:
-        notices.append("held")
-    if verdict.support:
-        notices.append("support")
-    if verdict.crisis:
-        notices.append("crisis")
-
-    message = Message(
-        room=room,
+    decision = _decide(membership=membership, author=author, body=body, now=now)
+    if decision.refusal is not None:
+        if decision.refusal.code == "blocked":
+            _keep_blocked(room=room, author=author, body=body, verdict=decision.verdict)
+        if decision.refusal.code in ("rate_limited", "blocked"):
+            membership.save(update_fields=["tokens", "tokens_at"])
+        return decision.refusal
+    message = _new_message(
+        membership=membership,
         author=author,
         body=body,
         client_id=client_id,
-        state=state,
-        held_reason=held_reason,
-        created_at=now,
+        now=now,
+        decision=decision,
     )
-    membership.last_posted_at = now
-    membership.posted_count += 1
     _save_post(message=message, membership=membership)
     events = []
-    if state == MessageState.VISIBLE:
+    if message.state == MessageState.VISIBLE:
         message.author = author
         events.append((f"room.{room.pk}", message_event(message)))
-    if verdict.crisis:
+    if decision.verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
-    return PostResult(message=message, notices=notices, events=events)
+    return PostResult(message=message, notices=decision.notices, events=events)
+
+
+# What the checks read, compared again in the statement that saves the message: if any changed
+# since the (unlocked) read, nothing is saved and the post is checked again under the locks.
+_CHECKED_ROOM_FIELDS = (
+    "kind",
+    "locked",
+    "closed_at",
+    "slow_mode_seconds",
+    "meeting_mode",
+    "chair",
+    "floor_holder",
+)
+_CHECKED_MEMBERSHIP_FIELDS = (
+    "role",
+    "muted_until",
+    "tokens",
+    "tokens_at",
+    "last_posted_at",
+    "posted_count",
+)
+
+
+@functools.cache
+def _post_in_one_statement_sql(vendor: str) -> str:
+    """PostgreSQL: lock the room's row and the member's, check that what the post was decided on
+    is unchanged, insert the message and save the membership, in one statement.
+
+    The room's row lock is taken before the message's id is (the INSERT reads from the locked
+    row), and the statement commits on its own: ids still commit in the order they were taken,
+    and the lock is held for the statement alone, not across round trips from a Python thread
+    that has to win the GIL back from the event loop between them.
+    """
+    qn = connection.ops.quote_name
+    room, membership, message = Room._meta, Membership._meta, Message._meta
+
+    def unchanged(meta, names) -> str:
+        return " AND ".join(
+            f"{qn(meta.get_field(name).column)} IS NOT DISTINCT FROM %s" for name in names
+        )
+
+    lock = connection.ops.for_update_sql(no_key=True)
+    columns = ", ".join(qn(message.get_field(name).column) for name in _MESSAGE_FIELDS)
+    values = ", ".join(["%s"] * len(_MESSAGE_FIELDS))
+    assignments = ", ".join(
+        f"{qn(membership.get_field(name).column)} = %s"
+        for name in _MEMBERSHIP_FIELDS
+        if name != "last_read_id"
+    )
+    read = qn(membership.get_field("last_read_id").column)
+    # Only quoted identifiers from the models' _meta go into the text; values are parameters.
+    return (
+        f"WITH r AS (SELECT {qn('id')} FROM {qn(room.db_table)} "  # noqa: S608
+        f"WHERE {qn('id')} = %s AND {unchanged(room, _CHECKED_ROOM_FIELDS)} {lock}), "
+        f"m AS (SELECT {qn('id')} FROM {qn(membership.db_table)} "
+        f"WHERE {qn('id')} = %s AND {unchanged(membership, _CHECKED_MEMBERSHIP_FIELDS)} {lock}), "
+        f"ins AS (INSERT INTO {qn(message.db_table)} ({columns}) SELECT {values} FROM r, m "
+        f"RETURNING {qn('id')}), "
+        f"upd AS (UPDATE {qn(membership.db_table)} AS mm SET {assignments}, "
+        f"{read} = GREATEST(mm.{read}, ins.{qn('id')}) FROM ins WHERE mm.{qn('id')} = %s) "
+        f"SELECT {qn('id')} FROM ins"
+    )
+
+
+def _post_in_one_statement(
+    *, room_id: int, author: User, body: str, client_id: str
+) -> PostResult | None:
+    """The common case in two round trips and no transaction held open: read without locks,
+    decide, then save in one statement that locks, checks nothing changed, and commits.
+
+    None when the post needs the locked path: a refusal (some record what they refused), a retry
+    of a client id, crisis words (they open a crisis item), or a change since the read.
+    """
+    membership = _membership_for_post(
+        room_id=room_id, author=author, client_id=client_id, lock=False
+    )
+    if membership is None or not author.is_active or membership.retried_id:
+        return None
+    room = membership.room
+
+    def prepared(instance, names):
+        return [
+            field.get_db_prep_save(getattr(instance, field.attname), connection)
+            for field in (instance._meta.get_field(name) for name in names)
+        ]
+
+    # As read, before the decision takes a token from the bucket.
+    seen = [
+        room_id,
+        *prepared(room, _CHECKED_ROOM_FIELDS),
+        membership.pk,
+        *prepared(membership, _CHECKED_MEMBERSHIP_FIELDS),
+    ]
+    now = timezone.now()
+    decision = _decide(membership=membership, author=author, body=body, now=now)
+    if decision.refusal is not None or decision.verdict.crisis:
+        return None
+    message = _new_message(
+        membership=membership,
+        author=author,
+        body=body,
+        client_id=client_id,
+        now=now,
+        decision=decision,
+    )
+    saved = [name for name in _MEMBERSHIP_FIELDS if name != "last_read_id"]
+    params = [
+        *seen,
+        *prepared(message, _MESSAGE_FIELDS),
+        *prepared(membership, saved),
+        membership.pk,
+    ]
+    sql = _post_in_one_statement_sql(connection.vendor)
+    # Inside a caller's transaction, a savepoint keeps a failed insert (a client id raced) from
+    # breaking it; on its own (the websocket) the statement is its own transaction.
+    inner = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with inner, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None  # the room or the membership changed since the read: check again, locked
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    membership.last_read_id = max(membership.last_read_id, message.pk)
+    events = []
+    if message.state == MessageState.VISIBLE:
+        message.author = author
+        events.append((f"room.{room.pk}", message_event(message)))
+    return PostResult(message=message, notices=decision.notices, events=events)
 
 
 def _keep_blocked(*, room: Room, author: User, body: str, verdict: filters.Verdict) -> None:

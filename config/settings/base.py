@@ -114,6 +114,9 @@ ASGI_APPLICATION = "config.asgi.application"
 # Threads per server process that run web pages (config/asgi.py); each keeps one database
 # connection, so a process holds at most this many plus chat's few.
 HTTP_THREADS = env_int("HTTP_THREADS", 10)
+# Threads per server process that run the chat sockets' database work (chat/consumers.py), each
+# keeping one database connection: chat's few.
+CHAT_DB_THREADS = env_int("CHAT_DB_THREADS", 4)
 
 TEMPLATES = [
     {
