@@ -47,8 +47,11 @@ def search(request):
     query = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable()).strip()[:200]
     results = None
     terms = []
-    if query:
-        found = Page.objects.live().public().specific().search(query)
+    # A double quote reaches SQLite's full-text MATCH unescaped ('"' is "unterminated string"):
+    # search the words around it.
+    words = " ".join(query.replace('"', " ").split())
+    if words:
+        found = Page.objects.live().public().specific().search(words)
         results = Paginator(found, 10).get_page(request.GET.get("page"))
         terms = glossary.find_terms(query)
     return render(request, "cms/search.html", {"query": query, "results": results, "terms": terms})

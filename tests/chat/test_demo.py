@@ -19,6 +19,7 @@ def test_seed_demo_is_idempotent(settings):
     roles = {m.user.display_name.split()[0]: m.role for m in Membership.objects.filter(room=room)}
     assert roles["Alex"] == MemberRole.MODERATOR
     assert roles["Jay"] == MemberRole.MEMBER and roles["Sam"] == MemberRole.MEMBER
-    assert Message.objects.filter(room=room).count() == 4
+    assert Message.objects.filter(room=room).count() == 5  # four shown, one held for Alex
+    assert Message.objects.filter(room=room, state="held").count() == 1
     assert WordFilter.objects.filter(action="crisis").exists()
     assert Role.MODERATOR
