@@ -11,6 +11,15 @@ from chat.services.base import (
     message_payload,
     room_state,
 )
+from chat.services.messages import (
+    changes_after,
+    delete_own_message,
+    edit_message,
+    latest_change_id,
+    latest_visible_id,
+    mark_read,
+    messages_after,
+)
 from chat.services.moderation import (
     BULK_ACTIONS,
     MESSAGE_ACTIONS,
@@ -31,23 +40,7 @@ from chat.services.moderation import (
     sanction_member,
     update_room_settings,
 )
-from chat.services.posting import (
-    FILTER_CACHE_SECONDS,
-    active_filters,
-    changes_after,
-    clear_filter_cache,
-    delete_own_message,
-    delete_word_filter,
-    edit_message,
-    install_default_filters,
-    latest_change_id,
-    latest_visible_id,
-    mark_read,
-    messages_after,
-    post_message,
-    purge_blocked_attempts,
-    save_word_filter,
-)
+from chat.services.posting import post_message, purge_blocked_attempts
 from chat.services.rooms import (
     BREAK_CHOICES_MINUTES,
     MEMBER_ROLES,
@@ -68,6 +61,14 @@ from chat.services.rooms import (
     reports_waiting,
     start_group,
     take_break,
+)
+from chat.services.word_lists import (
+    FILTER_CACHE_SECONDS,
+    active_filters,
+    clear_filter_cache,
+    delete_word_filter,
+    install_default_filters,
+    save_word_filter,
 )
 
 __all__ = [

@@ -1,19 +1,14 @@
-"""Posting, editing and reading messages; the word lists they are checked against."""
+"""Posting a message: checks, the word lists and the boundaries policy, then save and send."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import json
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BigIntegerField, F, Max, Subquery, Value
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,106 +17,20 @@ from chat import filters
 from chat.models import (
     MAX_BODY,
     BlockedAttempt,
-    FilterAction,
     Membership,
     Message,
-    MessageChange,
-    MessageRevision,
     MessageState,
     Room,
     RoomKind,
-    WordFilter,
 )
 from chat.services.base import (
     ChatError,
     PostResult,
     _log,
-    _message_changed,
     _send_after_commit,
-    change_frame,
     message_event,
-    message_payload,
 )
-
-# --- Word filters -------------------------------------------------------------------------------
-
-_filter_cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
-FILTER_CACHE_SECONDS = 10
-
-
-def clear_filter_cache() -> None:
-    _filter_cache.clear()
-
-
-def active_filters() -> list[tuple[str, str]]:
-    """(phrase, action) pairs; read at most every few seconds per process."""
-    cached = _filter_cache.get("all")
-    if cached and time.monotonic() - cached[0] < FILTER_CACHE_SECONDS:
-        return cached[1]
-    rows = list(WordFilter.objects.values_list("phrase", "action"))
-    _filter_cache["all"] = (time.monotonic(), rows)
-    return rows
-
-
-def _support_numbers() -> frozenset[str]:
-    """The crisis support lines' numbers: sharing them is never a boundaries problem."""
-    return frozenset(filters._digits(line["phone"]) for line in settings.CRISIS_SUPPORT_LINES)
-
-
-def install_default_filters() -> int:
-    """Add the default word lists (filters.DEFAULT_FILTERS); keeps moderators' own changes."""
-    existing = set(WordFilter.objects.values_list("phrase", flat=True))
-    new = [
-        WordFilter(phrase=phrase, action=action, note=_("default list"))
-        for action, phrases in filters.DEFAULT_FILTERS.items()
-        for phrase in phrases
-        if phrase not in existing
-    ]
-    WordFilter.objects.bulk_create(new)
-    clear_filter_cache()
-    return len(new)
-
-
-@transaction.atomic
-def save_word_filter(
-    *, by: User, phrase: str, action: str, note: str = "", pk: int | None = None
-) -> WordFilter:
-    from chat.permissions import can_manage_filters
-
-    if not can_manage_filters(by):
-        raise PermissionDenied
-    phrase = filters.normalise(phrase or "").strip()
-    if not phrase:
-        raise ValidationError({"phrase": _("Please give a word or phrase.")})
-    if action not in FilterAction.values:
-        raise ValidationError({"action": _("Please choose what happens.")})
-    clash = WordFilter.objects.filter(phrase=phrase).exclude(pk=pk).exists()
-    if clash:
-        raise ValidationError({"phrase": _("That word or phrase is already on the list.")})
-    if pk:
-        word = WordFilter.objects.select_for_update().get(pk=pk)
-        word.phrase, word.action, word.note = phrase, action, note[:120]
-        word.save()
-    else:
-        word = WordFilter.objects.create(phrase=phrase, action=action, note=note[:120])
-    _log(room=None, actor=by, action="filter.saved", reason=f"{action}: {phrase}")
-    transaction.on_commit(clear_filter_cache)
-    return word
-
-
-@transaction.atomic
-def delete_word_filter(*, by: User, pk: int) -> None:
-    from chat.permissions import can_manage_filters
-
-    if not can_manage_filters(by):
-        raise PermissionDenied
-    word = WordFilter.objects.filter(pk=pk).first()
-    if word is None:
-        return
-    _log(room=None, actor=by, action="filter.deleted", reason=word.phrase)
-    word.delete()
-    transaction.on_commit(clear_filter_cache)
-
+from chat.services.word_lists import _support_numbers, active_filters
 
 # --- Posting ------------------------------------------------------------------------------------
 
@@ -619,133 +528,3 @@ def _alert_moderators(*, room: Room, message: Message) -> list[tuple[str, dict]]
     from chat.services.crisis import open_crisis
 
     return open_crisis(room=room, message=message)
-
-
-# --- Own messages -------------------------------------------------------------------------------
-
-
-def edit_message(*, message: Message, by: User, body: str) -> Message:
-    """The author changes their message within CHAT_EDIT_SECONDS; the old text is kept."""
-    body = _clean_body(body)
-    result = _edit(message=message, by=by, body=body)
-    if isinstance(result, ChatError):
-        raise result
-    return result
-
-
-@transaction.atomic
-def _edit(*, message: Message, by: User, body: str) -> Message | ChatError:
-    # A refusal is returned, not raised, so the blocked attempt it keeps is committed.
-    message = (
-        Message.objects.select_for_update(of=("self",)).select_related("author").get(pk=message.pk)
-    )
-    if message.author_id != by.pk or message.state not in (
-        MessageState.VISIBLE,
-        MessageState.HELD,
-    ):
-        raise PermissionDenied
-    if timezone.now() - message.created_at > timedelta(seconds=settings.CHAT_EDIT_SECONDS):
-        raise ChatError("too_late", _("Messages can only be changed in the first 5 minutes."))
-    room = Room.objects.get(pk=message.room_id)
-    if room.read_only:
-        raise ChatError("read_only", _("This room is read-only."))
-    verdict = filters.check(body, active_filters(), _support_numbers())
-    if verdict.block:
-        _keep_blocked(room=room, author=by, body=body, verdict=verdict)
-        return ChatError("blocked", _("This change was not saved: it breaks the group's rules."))
-    MessageRevision.objects.create(message=message, body=message.body)
-    was_visible = message.state == MessageState.VISIBLE
-    message.body, message.edited_at = body, timezone.now()
-    if verdict.hold_reason:
-        message.state, message.held_reason = MessageState.HELD, verdict.hold_reason
-    message.save(update_fields=["body", "edited_at", "state", "held_reason"])
-    if message.state == MessageState.VISIBLE or was_visible:
-        _message_changed(message)
-    return message
-
-
-@transaction.atomic
-def delete_own_message(*, message: Message, by: User) -> None:
-    message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.author_id != by.pk or message.state == MessageState.DELETED:
-        raise PermissionDenied
-    message.state = MessageState.DELETED
-    message.save(update_fields=["state"])
-    _message_changed(message)
-
-
-# --- Reading ------------------------------------------------------------------------------------
-
-
-def mark_read(*, membership: Membership, up_to: int) -> None:
-    """Move the read position forward (never back), to ``up_to`` or the room's newest message
-    if that is lower (a position past the newest would hide the next messages from the unread
-    count). One query."""
-    newest = (
-        Message.objects.filter(room_id=membership.room_id)
-        .order_by()
-        .values("room_id")
-        .annotate(top=Max("id"))
-        .values("top")
-    )
-    big = BigIntegerField()
-    target = Least(
-        Value(min(up_to, 2**63 - 1), output_field=big),
-        Coalesce(Subquery(newest, output_field=big), Value(0, output_field=big)),
-    )
-    Membership.objects.filter(pk=membership.pk).update(
-        last_read_id=Greatest(F("last_read_id"), target)
-    )
-
-
-def latest_visible_id(room_id: int) -> int:
-    return (
-        Message.objects.filter(room_id=room_id, state=MessageState.VISIBLE)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-        or 0
-    )
-
-
-def latest_change_id(room_id: int) -> int:
-    return (
-        MessageChange.objects.filter(room_id=room_id)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-        or 0
-    )
-
-
-def changes_after(
-    *, room_id: int, after: int, limit: int = 200
-) -> tuple[list[tuple[int, int, str]], int]:
-    """Up to ``limit`` changes after change id ``after``: their (change id, message id, client
-    frame) oldest first, and the last change id they cover.
-
-    A client that was away gets each changed message's state now (shown or gone), once per
-    message: only its latest change in the batch is sent. Two queries.
-    """
-    rows = list(
-        MessageChange.objects.filter(room_id=room_id, id__gt=after)
-        .order_by("id")
-        .values_list("id", "message_id")[:limit]
-    )
-    latest = {message_id: change_id for change_id, message_id in rows}
-    messages = Message.objects.select_related("author").in_bulk(list(latest))
-    return [
-        (change_id, message_id, json.dumps(change_frame(change_id, messages[message_id])))
-        for message_id, change_id in sorted(latest.items(), key=lambda item: item[1])
-        if message_id in messages
-    ], (rows[-1][0] if rows else after)
-
-
-def messages_after(*, room_id: int, after: int, limit: int = 200) -> list[dict]:
-    """Visible messages after id ``after``, oldest first (what a reconnecting client missed)."""
-    rows = (
-        Message.objects.filter(room_id=room_id, state=MessageState.VISIBLE, id__gt=after)
-        .select_related("author")
-        .order_by("id")[:limit]
-    )
-    return [message_payload(m) for m in rows]
