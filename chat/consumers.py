@@ -9,17 +9,19 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 import weakref
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connections
 
 from accounts.services import session_group, socket_allowed
 from chat import services
@@ -71,6 +73,27 @@ def _db_pool() -> ThreadPoolExecutor:
         _pools[loop] = pool
         weakref.finalize(loop, pool.shutdown, wait=False)
     return pool
+
+
+def shutdown_db_pools() -> None:
+    """Close every pool thread's database connections and stop the threads (the test suite's
+    teardown calls it: PostgreSQL refuses to drop a database while they hold connections)."""
+    for pool in list(_pools.values()):
+        threads = len(pool._threads)
+        if threads:
+            # One task per thread: each waits at the barrier until every thread holds one.
+            barrier = threading.Barrier(threads)
+
+            def close(barrier=barrier):
+                try:
+                    barrier.wait(timeout=5)
+                except threading.BrokenBarrierError:
+                    pass
+                connections.close_all()
+
+            wait_for([pool.submit(close) for _ in range(threads)], timeout=10)
+        pool.shutdown(wait=True)
+    _pools.clear()
 
 
 def _db(fn):

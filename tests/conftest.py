@@ -31,6 +31,16 @@ def _on_redis() -> bool:
     return bool(settings.REDIS_URL)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test databases, and at the end the chat sockets' database threads closed first:
+    PostgreSQL will not drop a database while they hold connections to it."""
+    yield
+    from chat.consumers import shutdown_db_pools
+
+    shutdown_db_pools()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     # The database rolls back between tests but caches do not: start clean, so a page, a
