@@ -124,23 +124,72 @@ class Verdict:
         return self.block or bool(self.hold_reason) or self.crisis or self.support
 
 
+@dataclass(frozen=True)
+class _Phrase:
+    """A word-list phrase read once, its patterns compiled once."""
+
+    words_text: str  # the phrase's words, as a regular expression (escaped)
+    squeezed_text: str
+    words: re.Pattern
+    squeezed: re.Pattern
+    joined: str  # matched spelled with gaps when it is long enough (len >= 9), else ""
+
+    def found_in(self, reading: Reading) -> bool:
+        if self.words.search(reading.words) or self.words.search(reading.words_l):
+            return True
+        if self.squeezed.search(reading.squeezed):
+            return True
+        # A phrase of some length written with gaps or without spaces ("sel ling co ke").
+        return bool(self.joined) and self.joined in reading.joined
+
+
+def _whole(alternatives) -> re.Pattern:
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+
+
 @functools.lru_cache(maxsize=2048)
-def _phrase_form(phrase: str) -> Reading:
-    return read(phrase)
+def _phrase(phrase: str) -> _Phrase | None:
+    form = read(phrase)
+    if not form.words:
+        return None
+    words, squeezed = re.escape(form.words), re.escape(form.squeezed)
+    joined = form.joined if len(form.joined) >= 9 else ""
+    return _Phrase(words, squeezed, _whole([words]), _whole([squeezed]), joined)
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """Every phrase of a word list in one pattern per form: a message that none of them is in
+    (most messages) is passed after three searches instead of three per phrase."""
+
+    words: re.Pattern | None
+    squeezed: re.Pattern | None
+    joined: tuple[str, ...]
+
+    def may_match(self, reading: Reading) -> bool:
+        if self.words is None:
+            return False
+        return bool(
+            self.words.search(reading.words)
+            or self.words.search(reading.words_l)
+            or self.squeezed.search(reading.squeezed)
+            or any(joined in reading.joined for joined in self.joined)
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _screen(phrases: tuple[str, ...]) -> _Screen:
+    forms = [form for form in (_phrase(phrase) for phrase in phrases) if form is not None]
+    if not forms:
+        return _Screen(None, None, ())
+    words = sorted({f.words_text for f in forms})
+    squeezed = sorted({f.squeezed_text for f in forms})
+    return _Screen(_whole(words), _whole(squeezed), tuple(f.joined for f in forms if f.joined))
 
 
 def _phrase_in(reading: Reading, phrase: str) -> bool:
-    form = _phrase_form(phrase)
-    if not form.words:
-        return False
-    for words in (reading.words, reading.words_l):
-        if re.search(rf"(?<!\w){re.escape(form.words)}(?!\w)", words):
-            return True
-    if re.search(rf"(?<!\w){re.escape(form.squeezed)}(?!\w)", reading.squeezed):
-        return True
-    # A phrase of some length written with gaps or without spaces ("sel ling co ke").
-    joined = form.joined
-    return len(joined) >= 9 and joined in reading.joined
+    form = _phrase(phrase)
+    return form is not None and form.found_in(reading)
 
 
 def check(
@@ -150,7 +199,8 @@ def check(
     and the boundaries policy (contact details)."""
     verdict = Verdict()
     reading = read(text)
-    for phrase, action in filters:
+    screen = _screen(tuple(phrase for phrase, _action in filters))
+    for phrase, action in filters if screen.may_match(reading) else ():
         if not _phrase_in(reading, phrase):
             continue
         verdict.matched.append(phrase)

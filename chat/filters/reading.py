@@ -101,7 +101,8 @@ def read(text: str) -> Reading:
         squeezed=squeezed,
         joined=_squeeze(words.replace(" ", "")),
         digits=_digit_reading(plain),
-        words_l=_words(plain, _LEET_L),
+        # The two tables differ only for "1" and "|": without them the words read the same.
+        words_l=_words(plain, _LEET_L) if "1" in plain or "|" in plain else words,
         emoji=frozenset(c for c in plain if unicodedata.category(c) == "So"),
     )
 
@@ -109,16 +110,23 @@ def read(text: str) -> Reading:
 def _words(plain: str, leet: dict) -> str:
     # Letters with the digits and symbols inside them; "." and "-" inside a word go ("s.e.l.l",
     # "c-o-k-e" are spelled with gaps); other punctuation ends a word and a run of spelled letters.
-    spaced = re.sub(r"(?<=\w)[.\-*~](?=\w)", " ", plain)
+    spaced = _GAP_IN_WORD.sub(" ", plain)
     tokens = []
-    for token in re.findall(r"[a-z0-9@$€£!|+'_]+|[^\sa-z0-9]", spaced):
-        if re.search(r"[a-z]", token):
+    for token in _TOKEN.findall(spaced):
+        if _LETTER.search(token):
             token = token.translate(leet)
-        tokens.append(re.sub(r"[^a-z0-9_]", "", token.strip("'")))
+        tokens.append(_NOT_WORD.sub("", token.strip("'")))
     words = " ".join(_join_spelled(tokens))
     for safe in _SAFE_PHRASES:
         words = safe.sub(" ", words)
-    return re.sub(r" +", " ", words).strip()
+    return _SPACES.sub(" ", words).strip()
+
+
+_GAP_IN_WORD = re.compile(r"(?<=\w)[.\-*~](?=\w)")
+_TOKEN = re.compile(r"[a-z0-9@$€£!|+'_]+|[^\sa-z0-9]")
+_LETTER = re.compile(r"[a-z]")
+_NOT_WORD = re.compile(r"[^a-z0-9_]")
+_SPACES = re.compile(r" +")
 
 
 # --- Safe recovery words ------------------------------------------------------------------------

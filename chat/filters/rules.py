@@ -63,6 +63,7 @@ _HANDLE_WORDS = [
     re.compile(r"\b(?:insta|instagram|ig|snap|snapchat|tiktok|fb|facebook) [a-z]+(?:_|\.)[a-z0-9]"),
     re.compile(r"\binsta [a-z]{4,}\b"),
 ]
+_HANDLE_WORDS_ANY = re.compile("|".join(f"(?:{p.pattern})" for p in _HANDLE_WORDS))
 _AT_HANDLE = re.compile(r"(?<![\w.])@ ?[a-z0-9_][a-z0-9_.]{2,}")
 _DISCORD = re.compile(r"\b\w+#\d{4}\b")
 _ADDRESS = re.compile(
@@ -105,7 +106,8 @@ def _contact(reading: Reading, allowed: frozenset[str]) -> tuple[str, str]:
     if (
         _AT_HANDLE.search(plain)
         or _DISCORD.search(plain)
-        or any(p.search(t) for p in _HANDLE_WORDS for t in (reading.words, plain))
+        or _HANDLE_WORDS_ANY.search(reading.words)
+        or _HANDLE_WORDS_ANY.search(plain)
     ):
         return "a social media name", "contact:handle"
     if _ADDRESS.search(plain) or _POSTCODE.search(plain):
@@ -176,14 +178,19 @@ _SALE_EMOJI_WORDS = re.compile(
 )
 
 
+def _any_of(patterns: list[re.Pattern]) -> re.Pattern:
+    """One pattern that matches where any of ``patterns`` does (one search, not one each)."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+
+
+_DEALING_ANY = _any_of(_DEALING)
+
+
 def _dealing(reading: Reading) -> str:
     """The rule that reads the message as dealing drugs, or ""."""
-    forms = []
-    for words in (reading.words, reading.words_l):
+    for words in dict.fromkeys((reading.words, reading.words_l)):  # each once
         words = _NOT_DEALING.sub(" ", words)
-        forms += [words, _squeeze(words)]
-    for pattern in _DEALING:
-        if any(pattern.search(form) for form in forms):
+        if _DEALING_ANY.search(words) or _DEALING_ANY.search(_squeeze(words)):
             return "dealing:slang"
     if reading.emoji & _DRUG_EMOJI and _SALE_EMOJI_WORDS.search(reading.plain):
         return "dealing:emoji"
@@ -240,8 +247,11 @@ _CRISIS = [
 ]
 
 
+_CRISIS_ANY = _any_of(_CRISIS)
+
+
 def _crisis(reading: Reading) -> str:
-    for text in (reading.words, reading.squeezed, reading.words_l):
-        if any(p.search(text) for p in _CRISIS):
+    for text in dict.fromkeys((reading.words, reading.squeezed, reading.words_l)):  # each once
+        if _CRISIS_ANY.search(text):
             return "crisis:phrase"
     return ""

@@ -112,3 +112,42 @@ def test_moderators_phrases_match_with_the_same_reading():
     words = [("blue bananas", "hold")]
     assert filters.check("b l u e  b-a-n-a-n-a-s", words).hold_reason == "word list"
     assert filters.check("blu3 bananas", words).matched == ["blue bananas"]
+
+
+# The check is on every message's path (TRUST.md 13): the word list is screened with one pattern
+# per form, and the built-in rules are one pattern each. Whatever the text, that gives the same
+# answers as trying every phrase and every rule one by one.
+_TEXTS = [m for messages in filter_corpus.CORPUS.values() for m in messages]
+_PHRASE_LISTS = [
+    tuple(p for p, _a in DEFAULTS),
+    ("blue bananas", "sellin g", "a+b (c)", "x", "dot.com", "1337", "ünïcödé", "!!!"),
+]
+
+
+@pytest.mark.parametrize("phrases", _PHRASE_LISTS, ids=["defaults", "odd"])
+def test_the_word_list_screen_passes_only_what_no_phrase_is_in(phrases):
+    from chat.filters import _phrase_in, _screen
+
+    screen = _screen(phrases)
+    extra = ["b l u e  b-a-n-a-n-a-s", "sellin g now", "a+b (c) here", "x", "go to dot.com"]
+    for text in _TEXTS + extra:
+        reading = filters.read(text)
+        found = any(_phrase_in(reading, phrase) for phrase in phrases)
+        assert screen.may_match(reading) == found, text
+
+
+def test_the_rules_in_one_pattern_match_where_one_of_them_does():
+    from chat.filters import rules
+
+    for text in _TEXTS:
+        reading = filters.read(text)
+        for form in (reading.words, reading.squeezed, reading.words_l, reading.plain):
+            assert bool(rules._CRISIS_ANY.search(form)) == any(
+                p.search(form) for p in rules._CRISIS
+            ), text
+            assert bool(rules._DEALING_ANY.search(form)) == any(
+                p.search(form) for p in rules._DEALING
+            ), text
+            assert bool(rules._HANDLE_WORDS_ANY.search(form)) == any(
+                p.search(form) for p in rules._HANDLE_WORDS
+            ), text
