@@ -1,12 +1,14 @@
 """The room websocket: JSON frames, documented in docs/chat-protocol.md.
 
 Thin: it checks access in the database before joining any group, then calls chat.services for
-every action. All database work goes through database_sync_to_async (never the sync ORM here).
+every action. All database work goes through _db (database_sync_to_async on a bounded pool of
+threads), never the sync ORM on the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
@@ -17,11 +19,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, close_old_connections, connections
 
 from accounts.services import session_group, socket_allowed
 from chat import services
@@ -96,11 +99,54 @@ def shutdown_db_pools() -> None:
     _pools.clear()
 
 
+class _SocketDatabaseCall(DatabaseSyncToAsync):
+    """database_sync_to_async for the room sockets, with the connection's health taken on trust.
+
+    Django checks a persistent connection (CONN_HEALTH_CHECKS: a ``SELECT 1`` round trip) before
+    the first query of every call, one round trip in three for a post. Here a call runs on the
+    connection it finds and, if that connection turns out to be broken (the backend was killed,
+    the server restarted), runs once more on a new one (_once_more_if_broken). Everything else
+    is as Channels does it: old, obsolete or failed connections are closed before and after.
+    """
+
+    def thread_handler(self, loop, *args, **kwargs):
+        close_old_connections()
+        for conn in connections.all(initialized_only=True):
+            if conn.connection is not None:
+                conn.health_check_done = True
+        try:
+            return SyncToAsync.thread_handler(self, loop, *args, **kwargs)
+        finally:
+            close_old_connections()
+
+
+def _once_more_if_broken(fn):
+    """Call ``fn``; if it failed because the connection it was given had broken since its last
+    use, call it again on a new connection. Safe for what the socket calls: reads, and writes that
+    a second try cannot double (a post is keyed by its client id; read marks only go up)."""
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        conn = connections[DEFAULT_DB_ALIAS]
+        reused = conn.connection is not None
+        try:
+            return fn(*args, **kwargs)
+        except DatabaseError:
+            if not reused or conn.connection is None or not conn.connection.closed:
+                raise  # a new connection that failed, or an error that is not a lost connection
+            conn.close()
+            return fn(*args, **kwargs)
+
+    return call
+
+
 def _db(fn):
     # Not thread-sensitive: each call may use any thread of the pool (and its connection), so one
     # slow query does not queue every socket of the process behind the one sync thread; bounded,
     # so a busy room holds at most CHAT_DB_THREADS connections of the process.
-    return database_sync_to_async(fn, thread_sensitive=False, executor=_db_pool())
+    return _SocketDatabaseCall(
+        _once_more_if_broken(fn), thread_sensitive=False, executor=_db_pool()
+    )
 
 
 def _connect_check(user, room_id: int):

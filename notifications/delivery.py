@@ -409,7 +409,8 @@ def _send_text(delivery, notification, kind, prefs, batch: _Batch) -> str:
     if not prefs.can_text:
         why = "Texts stopped" if prefs.texts_stopped_at else NO_CONFIRMED_NUMBER
         batch.finish(delivery, DeliveryStatus.SKIPPED, error=why)
-        fall_back(notification, failed=SMS)
+        if notification.urgent or not _waiting_for_confirmation(prefs):
+            fall_back(notification, failed=SMS)
         return DeliveryStatus.SKIPPED
     words = Words(notification.title, notification.body, notification.action, "")
     if prefs.show_details:
@@ -427,6 +428,18 @@ def _send_text(delivery, notification, kind, prefs, batch: _Batch) -> str:
         return DeliveryStatus.FAILED
     batch.finish(delivery, DeliveryStatus.SENT, ref=ref, segments=sms_segments(body))
     return DeliveryStatus.SENT
+
+
+def _waiting_for_confirmation(prefs) -> bool:
+    """A number we have asked the person to confirm (a code, or YES to a worker's number): the
+    text goes when they do (notifications.services.confirm_number), not by e-mail meanwhile, as
+    they asked for texts. Urgent notices fall back to e-mail all the same."""
+    return bool(
+        prefs.phone
+        and prefs.phone_confirmed_at is None
+        and prefs.texts_stopped_at is None
+        and (prefs.phone_invited_at or prefs.phone_code_hash)
+    )
 
 
 def reply_hint(kind) -> str:

@@ -174,3 +174,107 @@ def test_sqlite_and_postgres_agree_on_a_new_members_first_message(mentee, modera
     assert result.message.state == "held" and result.notices == ["held"] and not result.events
     membership = Membership.objects.get(room=newcomer_room, user=mentee)
     assert membership.posted_count == 1 and membership.tokens_at is not None
+
+
+@pytest.fixture
+def persistent_connections(monkeypatch):
+    """Production's connection settings for the sockets' pool threads (the test settings close
+    connections after every call): kept for a minute, with health checks; health checks counted."""
+    from django.db import DEFAULT_DB_ALIAS
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    from chat import consumers
+
+    monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "CONN_MAX_AGE", 60)
+    monkeypatch.setitem(connections.settings[DEFAULT_DB_ALIAS], "CONN_HEALTH_CHECKS", True)
+    checks = []
+    real = DatabaseWrapper.is_usable
+
+    def counted(self):
+        checks.append(1)
+        return real(self)
+
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", counted)
+    yield checks
+    consumers.shutdown_db_pools()  # close the kept connections
+
+
+def _one_thread(monkeypatch):
+    """One pool thread, so every call gets the same (reused) connection."""
+    monkeypatch.setattr("django.conf.settings.CHAT_DB_THREADS", 1)
+
+
+@pytest.mark.postgres
+async def test_a_post_on_a_kept_connection_makes_no_health_check_round_trip(
+    room, mentee, persistent_connections, monkeypatch
+):
+    from chat.consumers import _db
+
+    _one_thread(monkeypatch)
+    post = _db(services.post_message)
+    await post(room=room.pk, author=mentee, body="first", client_id="k0", broadcast=False)
+    persistent_connections.clear()
+    for n in range(1, 4):
+        result = await post(
+            room=room.pk, author=mentee, body=f"post {n}", client_id=f"k{n}", broadcast=False
+        )
+        assert result.message.pk
+    # Django would have sent SELECT 1 before each of these three posts.
+    assert persistent_connections == []
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _kill(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+async def test_a_killed_connection_is_replaced_and_the_post_saved_once(
+    room, mentee, persistent_connections, monkeypatch
+):
+    from asgiref.sync import sync_to_async
+
+    from chat.consumers import _db
+
+    _one_thread(monkeypatch)
+    post = _db(services.post_message)
+    await post(room=room.pk, author=mentee, body="before", client_id="b1", broadcast=False)
+    # The pool thread's connection is killed while it waits (as a restart of PostgreSQL would).
+    assert await sync_to_async(_kill)(await _db(_backend_pid)())
+    result = await post(room=room.pk, author=mentee, body="after", client_id="b2", broadcast=False)
+    assert result.duplicate is False
+    bodies = await sync_to_async(
+        lambda: list(
+            Message.objects.filter(room=room).order_by("id").values_list("body", flat=True)
+        )
+    )()
+    assert bodies == ["before", "after"]
+
+
+@pytest.mark.postgres
+async def test_an_error_that_is_not_a_lost_connection_is_not_tried_twice(
+    room, persistent_connections, monkeypatch
+):
+    from django.db import ProgrammingError
+
+    from chat.consumers import _db
+
+    _one_thread(monkeypatch)
+    calls = []
+
+    def bad_query():
+        calls.append(1)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT no_such_column FROM chat_room")
+
+    await _db(lambda: Room.objects.count())()  # the thread's connection, kept
+    with pytest.raises(ProgrammingError):
+        await _db(bad_query)()
+    assert calls == [1]
