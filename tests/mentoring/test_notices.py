@@ -1,7 +1,7 @@
 """What mentoring tells people: the referred person (by their own route), coordinators, the
 mentor and mentee through a proposal, and the other person when a meeting moves or is called off."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core import mail
@@ -34,6 +34,10 @@ def test_a_referral_tells_the_person_what_happens_next_by_their_own_route(
     client_of, mentee, coordinator, django_capture_on_commit_callbacks
 ):
     client = client_of(coordinator)
+    # No quiet hours, so the text is due at once whatever the time of day of the run.
+    quiet = preferences_of(type(mentee).objects.get(pk=mentee.pk))
+    quiet.quiet_start = quiet.quiet_end = time(0, 0)
+    quiet.save()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("mentoring:referral_new"),

@@ -240,3 +240,34 @@ def test_yes_to_the_first_text_confirms_a_number_a_worker_typed(
     assert len(released) == 1 and f"/{skipped.pk}/" in released[0]
     text_in("Yes")
     assert len([b for b in replies_to() if b.startswith("Alongside: you have a new")]) == 1
+
+
+def test_while_a_worker_typed_number_waits_for_yes_only_urgent_notices_go_by_e_mail(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from notifications.services import record_contact_preference
+
+    someone = person()
+    prefs = preferences_of(someone)
+    prefs.quiet_start = prefs.quiet_end = dt.time(0, 0)  # no quiet hours, whatever the hour
+    prefs.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_contact_preference(
+            user=someone, preference="text", by=coordinator, phone="07400 123456"
+        )
+    someone = person_again(someone)
+    with django_capture_on_commit_callbacks(execute=True):
+        tell(someone, key="everyday")
+    # They asked for texts: the text waits for their YES, and nothing goes by e-mail meanwhile.
+    assert mail.outbox == [] and len(sms.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            to=someone,
+            kind="tests.any_channel",
+            key="urgent",
+            urgent=True,
+            context={"url": "/me/", "sender_name": "Sam", "text": "Urgent"},
+        )
+    assert [m.to for m in mail.outbox] == [[someone.email]]
