@@ -19,6 +19,8 @@ What it does, bounded in count and time, on 127.0.0.1 only:
    one hiccup of a shared machine does not end the search); the last good step's deliveries/s is
    `sustained`. The same search runs against a bare broadcast consumer (join group, re-broadcast;
    no auth, no database) served by the same server on the same channel layer: `bare_sustained`.
+   The two searches take turns, step by step (chat, bare, chat, bare, ...), so both meet the
+   machine as it is at that minute.
    The server process's CPU time (utime + stime from /proc) over the last good step, divided by
    the deliveries it made, is `cpu_ms_per_delivery` (`bare_cpu_ms_per_delivery` for the bare
    consumer): what one delivered message costs the server, less noisy than a ceiling on a
@@ -325,42 +327,44 @@ async def steady(clients: list[Client], seconds: float, interval: float = 10.0):
     }
 
 
-async def ceiling(
-    clients: list[Client], kind: str, step_seconds: float, max_steps: int, server_pid: int
-):
-    """Step the offered rate up by 1.2x until loss or p99 > 250 ms (a failing step is tried once
-    more before the search stops): deliveries/s of the last good step, and the server's CPU
-    milliseconds per delivery over that step."""
-    members = len(clients)
-    rate = 20.0
-    best = 0.0
-    best_cpu_ms = 0.0
-    lines = []
-    seq = 0
-    retried = False
-    for _step in range(max_steps):
+class Search:
+    """One consumer's ceiling search: the offered rate steps up by 1.2x until loss or p99 > 250
+    ms (a failing step is tried once more before the search stops); ``best`` is the deliveries/s
+    of the last good step, ``best_cpu_ms`` the server's CPU milliseconds per delivery over it."""
+
+    def __init__(self, kind: str, clients: list[Client], seq_start: int = 0):
+        self.kind, self.clients = kind, clients
+        self.rate = 20.0
+        self.best = self.best_cpu_ms = 0.0
+        self.retried = self.done = False
+        self.seq = seq_start
+        self.lines: list[str] = []
+
+    async def step(self, step_seconds: float, server_pid: int) -> None:
+        clients, members = self.clients, len(self.clients)
         for client in clients:
             client.seen.clear()
             client.acks.clear()
             client.errors.clear()
+        rate = self.rate
         count = int(rate * step_seconds)
         cpu_before = cpu_seconds(server_pid)
         start = time.monotonic()
-        first_seq = seq
+        first_seq = self.seq
         for i in range(count):
             delay = start + i / rate - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             client = clients[i % members]
-            if kind == "chat":
-                await client.send_chat(f"c{seq}")
+            if self.kind == "chat":
+                await client.send_chat(f"c{self.seq}")
             else:
-                await client.send_bare(seq)
-            seq += 1
+                await client.send_bare(self.seq)
+            self.seq += 1
         sending = time.monotonic() - start
         await asyncio.sleep(1.5)
         cpu_ms = (cpu_seconds(server_pid) - cpu_before) * 1000
-        if kind == "chat":
+        if self.kind == "chat":
             ids = {}
             for client in clients:
                 for cid, message_id in client.acks.items():
@@ -368,7 +372,7 @@ async def ceiling(
             keys = list(ids)
             refused = count - len(keys)
         else:
-            keys = list(range(first_seq, seq))
+            keys = list(range(first_seq, self.seq))
             refused = 0
         received = [c.seen[k] for c in clients for k in keys if k in c.seen]
         expected = len(keys) * members
@@ -377,20 +381,30 @@ async def ceiling(
         delivered_per_s = len(received) / max(sending, step_seconds)
         cpu_per_delivery = cpu_ms / len(received) if received else 0.0
         ok = lost == 0 and p99 <= P99_LIMIT_MS and sending <= step_seconds * 1.1
-        verdict = "ok" if ok else ("STOP" if retried else "again")
-        lines.append(
-            f"  {kind} step rate={rate:.0f} msg/s deliveries/s={delivered_per_s:.0f} "
+        verdict = "ok" if ok else ("STOP" if self.retried else "again")
+        self.lines.append(
+            f"  {self.kind} step rate={rate:.0f} msg/s deliveries/s={delivered_per_s:.0f} "
             f"lost={lost} p99_ms={p99:.1f} cpu_ms_per_delivery={cpu_per_delivery:.3f} {verdict}"
         )
         if not ok:
-            if retried:
-                break
-            retried = True
-            continue
-        retried = False
-        best, best_cpu_ms = delivered_per_s, cpu_per_delivery
-        rate *= 1.2
-    return best, best_cpu_ms, lines
+            self.done = self.retried
+            self.retried = True
+            return
+        self.retried = False
+        self.best, self.best_cpu_ms = delivered_per_s, cpu_per_delivery
+        self.rate *= 1.2
+
+
+async def ceilings(searches: list[Search], step_seconds: float, max_steps: int, server_pid: int):
+    """Run the searches step by step in turn (chat, bare, chat, bare, ...), so that both meet the
+    same machine: on a shared box the load drifts over the minutes one whole search takes, and a
+    search run after the other would compare two different machines."""
+    for _round in range(max_steps):
+        active = [search for search in searches if not search.done]
+        if not active:
+            break
+        for search in active:
+            await search.step(step_seconds, server_pid)
 
 
 # --- Main ---------------------------------------------------------------------------------------
@@ -467,27 +481,22 @@ async def run(args, steady_clients, ceiling_cookies, ceiling_room, port, server_
     chat_clients = [
         Client(f"{base}/ws/chat/{ceiling_room}/", origin, c, ceiling_room) for c in ceiling_cookies
     ]
-    await open_all(chat_clients)
-    await asyncio.sleep(0.5)
-    sustained, cpu_ms, lines = await ceiling(
-        chat_clients, "chat", args.step_seconds, args.max_steps, server_pid
-    )
-    out.extend(lines)
-    await asyncio.gather(*(c.close() for c in chat_clients))
-
     bare_clients = [
         Client(f"{base}/ws/bench/bare/{ceiling_room}/", origin, None, ceiling_room)
         for _c in ceiling_cookies
     ]
+    await open_all(chat_clients)
     await open_all(bare_clients)
     await asyncio.sleep(0.5)
-    bare, bare_cpu_ms, lines = await ceiling(
-        bare_clients, "bare", args.step_seconds, args.max_steps, server_pid
-    )
-    out.extend(lines)
-    await asyncio.gather(*(c.close() for c in bare_clients))
+    chat_search, bare_search = Search("chat", chat_clients), Search("bare", bare_clients)
+    await ceilings([chat_search, bare_search], args.step_seconds, args.max_steps, server_pid)
+    out.extend(chat_search.lines)
+    out.extend(bare_search.lines)
+    await asyncio.gather(*(c.close() for c in chat_clients + bare_clients))
     out.append(f"server rss at end={rss_mb(server_pid):.0f} MB")
     out.append(f"handshakes refused then retried: {len(REFUSED_HANDSHAKES)}")
+    sustained, cpu_ms = chat_search.best, chat_search.best_cpu_ms
+    bare, bare_cpu_ms = bare_search.best, bare_search.best_cpu_ms
     ratio = sustained / bare if bare else 0.0
     out.append(
         f"chat: clients={len(clients)} rooms={args.rooms} "
