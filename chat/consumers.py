@@ -163,6 +163,20 @@ def _connect_check(user, room_id: int):
     }
 
 
+def _moderates(user, room_id: int) -> bool:
+    """Whether the person moderates the room now: the connect check's answer, asked again."""
+    membership = membership_in(user, room_id)
+    return membership is not None and membership.is_moderator
+
+
+def _held_for_moderator(user, room_id: int, after: int) -> list[str] | None:
+    """The held frames a moderator's resume brings (see services.held_after), or None if the
+    person no longer moderates the room."""
+    if not _moderates(user, room_id):
+        return None
+    return services.held_after(room_id=room_id, after=after, limit=RESUME_BATCH)
+
+
 def _mark_read(user, room_id: int, up_to: int) -> None:
     membership = membership_in(user, room_id)
     if membership is not None:
@@ -206,11 +220,12 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     # dispatch would first hop to the one thread-sensitive sync thread to close old database
     # connections, once per event per socket (50 hops for one message in a 50-member room). The
     # connections this consumer uses are looked after where they are used (_db), and a handler
-    # that needs the database goes through _db too.
+    # that needs the database goes through _db too (chat.held does).
     NO_DATABASE_EVENTS = frozenset(
         {
             "chat.message",
             "chat.change",
+            "chat.held",
             "chat.room",
             "chat.hand",
             "chat.alert",
@@ -264,6 +279,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         groups = [f"room.{self.room_id}", f"user.{self.user_id}"]
         if session is not None and session.session_key:
             groups.append(session_group(session.session_key))
+        if self.relation == ROOM_MODERATOR:
+            # room.<id>.moderators: held messages, live, for the room's moderators alone.
+            groups.append(services.moderators_group(self.room_id))
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
@@ -409,6 +427,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         self.resuming = True
+        held_after = after
         replayed: set[int] = set()
         try:
             # The newest change before the replay: every change up to it is already in the state
@@ -433,6 +452,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                     after = payload["id"]
                 if len(batch) < RESUME_BATCH:
                     break
+            if self.relation == ROOM_MODERATOR:
+                await self._resume_held(held_after)
             while changes_after is not None:
                 try:
                     changes, last = await _db(services.changes_after)(
@@ -461,6 +482,28 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         # change before the replay (send it as changes_after next time).
         last_change = changes_seen if changes_after is None else max(changes_after, changes_seen)
         await self.send_json({"type": "resumed", "last": after, "last_change": last_change})
+
+    async def _resume_held(self, after: int) -> None:
+        """A moderator's resume: the messages still held with an id after ``after`` (before the
+        changes, so an approval replayed after them updates them in place)."""
+        try:
+            frames = await _db(_held_for_moderator)(self.scope["user"], self.room_id, after)
+        except DatabaseError:
+            return  # the moderation queue has them; the next resume tries again
+        if frames is None:
+            await self._stop_moderating()
+            return
+        for frame in frames:
+            await self.send(text_data=frame)
+
+    async def _stop_moderating(self) -> None:
+        """No longer a moderator of the room (made a member, or left it, since connecting): out
+        of the moderators' group, and the frame table's answers become a member's."""
+        group = services.moderators_group(self.room_id)
+        if group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.remove(group)
+        self.relation = ROOM_MEMBER
 
     async def _read(self, content) -> None:
         up_to = content.get("up_to")
@@ -513,6 +556,22 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.buffered.append({**event, "order": event["change"]})
             return
         await self._dispatch_live(event)
+
+    async def chat_held(self, event):
+        """A message held for a moderator, or one a moderator hid or deleted while held: for the
+        room's moderators only. Asked again in the database (held messages are few, moderators'
+        sockets fewer): someone whose moderator role ended since connecting is not sent it, even
+        if nothing told this socket (a role changed in the admin, a moderator who left)."""
+        if self.relation != ROOM_MODERATOR:
+            return
+        try:
+            still = await _db(_moderates)(self.scope["user"], self.room_id)
+        except DatabaseError:
+            return  # the moderation queue has it, and a resume brings it
+        if not still:
+            await self._stop_moderating()
+            return
+        await self.send(text_data=event["frame"])
 
     async def chat_room(self, event):
         await self.send_json({"type": "room", "room": event["room"]})

@@ -85,6 +85,42 @@ def message_event(message: Message) -> dict:
     return {"type": "chat.message", "id": message.pk, "frame": frame}
 
 
+def moderators_group(room_id: int) -> str:
+    """The group of a room's moderators' sockets (the consumer adds only moderators to it): held
+    messages go there, never to ``room.<id>``."""
+    return f"room.{room_id}.moderators"
+
+
+def held_reason_words(held_reason: str) -> str:
+    """Why a message waits for a moderator, in plain words: "held: a phone number". The filters'
+    own reasons ("a phone number", "an e-mail address", "a link", ...) are already plain."""
+    why = {
+        "new member": _("a new member's first messages"),
+        "word list": _("a word or phrase on the word list"),
+        "": _("to be looked at"),
+    }.get(held_reason, held_reason)
+    return _("held: %(why)s") % {"why": why}
+
+
+def held_event(message: Message) -> dict:
+    """The channel-layer event that shows a held message to the room's moderators, live (for
+    their group only). ``author`` must be loaded."""
+    payload = {
+        **message_payload(message),
+        "state": message.state,
+        "reason": held_reason_words(message.held_reason),
+    }
+    frame = json.dumps({"type": "held", "message": payload})
+    return {"type": "chat.held", "id": message.pk, "frame": frame}
+
+
+def held_decided_event(message: Message) -> dict:
+    """Tells the room's moderators that a held message was hidden or deleted (approving it is a
+    change the whole room hears): their screens take it off."""
+    frame = json.dumps({"type": "held_decided", "id": message.pk, "state": message.state})
+    return {"type": "chat.held", "id": message.pk, "frame": frame}
+
+
 def change_frame(change_id: int, message: Message) -> dict:
     """What a client is told of a changed message: its state now, shown or gone."""
     if message.state == MessageState.VISIBLE:

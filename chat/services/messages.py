@@ -27,6 +27,7 @@ from chat.services.base import (
     ChatError,
     _message_changed,
     change_frame,
+    held_event,
     message_payload,
 )
 from chat.services.posting import _clean_body, _keep_blocked
@@ -160,3 +161,16 @@ def messages_after(*, room_id: int, after: int, limit: int = 200) -> list[dict]:
         .order_by("id")[:limit]
     )
     return [message_payload(m) for m in rows]
+
+
+def held_after(*, room_id: int, after: int, limit: int = 200) -> list[str]:
+    """The ``held`` frames of messages still waiting for a moderator with an id after ``after``,
+    oldest first: what a moderator's screen missed while away (ids only grow, so one held while
+    they were away has a larger id than the last message they saw). For moderators only: the
+    caller checks. One query."""
+    rows = (
+        Message.objects.filter(room_id=room_id, state=MessageState.HELD, id__gt=after)
+        .select_related("author")
+        .order_by("id")[:limit]
+    )
+    return [held_event(m)["frame"] for m in rows]

@@ -33,6 +33,8 @@ from chat.services.base import (
     _require_moderator,
     _require_reason,
     _send_after_commit,
+    held_decided_event,
+    moderators_group,
 )
 
 # --- Reports and moderation of messages ---------------------------------------------------------
@@ -110,7 +112,12 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
         .get(pk=message.pk)
     )
     _require_moderator(message.room, by)
+    if action == "approve" and message.state != MessageState.HELD:
+        # A held message's Approve can be on several moderators' screens at once: approving one
+        # another moderator hid, or its author deleted, must not show it (as the queue's does).
+        raise ValidationError({"action": _("That message is no longer waiting for a moderator.")})
     was_visible = message.state == MessageState.VISIBLE
+    was_held = message.state == MessageState.HELD
     message.state = {
         "hide": MessageState.HIDDEN,
         "restore": MessageState.VISIBLE,
@@ -132,6 +139,10 @@ def moderate_message(*, message: Message, by: User, action: str, reason: str) ->
     )
     if was_visible != (message.state == MessageState.VISIBLE):
         _message_changed(message)
+    elif was_held and message.state != MessageState.HELD:
+        # Hidden or deleted before anyone saw it: the members are told nothing; the moderators'
+        # screens take it off (approving it is a change, above, that every screen hears).
+        _send_after_commit(moderators_group(message.room_id), held_decided_event(message))
     return message
 
 

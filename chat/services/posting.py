@@ -28,7 +28,9 @@ from chat.services.base import (
     PostResult,
     _log,
     _send_after_commit,
+    held_event,
     message_event,
+    moderators_group,
 )
 from chat.services.word_lists import _support_numbers, active_filters
 
@@ -73,9 +75,10 @@ def post_message(
 
     Checks, in order: length, membership, a retry of the same ``client_id`` (returns the stored
     message, nothing broadcast again), read-only, mute, meeting mode, slow mode, rate limit, word
-    filters and the boundaries policy, new members' first messages. Broadcast after commit, and only
-    for visible messages. With ``broadcast=False`` the caller sends ``result.events`` itself (the
-    websocket consumer does, on its own event loop, once this has returned and so committed).
+    filters and the boundaries policy, new members' first messages. Broadcast after commit: a
+    visible message to the room, a held one to the room's moderators only. With
+    ``broadcast=False`` the caller sends ``result.events`` itself (the websocket consumer does, on
+    its own event loop, once this has returned and so committed).
     """
     body = _clean_body(body)
     client_id = str(client_id or "")[:64]
@@ -372,9 +375,12 @@ def _post_locked(
     )
     _save_post(message=message, membership=membership)
     events = []
+    message.author = author
     if message.state == MessageState.VISIBLE:
-        message.author = author
         events.append((f"room.{room.pk}", message_event(message)))
+    else:
+        # Held: to the room's moderators' own group only, never to the members.
+        events.append((moderators_group(room.pk), held_event(message)))
     if decision.verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
     return PostResult(message=message, notices=decision.notices, events=events)
@@ -503,9 +509,11 @@ def _post_in_one_statement(
     message._state.adding, message._state.db = False, connection.alias
     membership.last_read_id = max(membership.last_read_id, message.pk)
     events = []
+    message.author = author
     if message.state == MessageState.VISIBLE:
-        message.author = author
         events.append((f"room.{room.pk}", message_event(message)))
+    else:
+        events.append((moderators_group(room.pk), held_event(message)))
     return PostResult(message=message, notices=decision.notices, events=events)
 
 

@@ -392,3 +392,185 @@ async def test_resume_brings_changes_made_while_away(
             message=hidden, by=moderator, action="restore", reason="y"
         )
         assert (await sam.receive_type("message"))["message"]["id"] == hidden.pk
+
+
+# --- Held messages reach the room's moderators live (and nobody else) --------------------------
+
+
+def _moderators_group_channels(layer, room):
+    """The channels in the room's moderators' group, on the in-memory layer (None elsewhere)."""
+    groups = getattr(layer, "groups", None)
+    if groups is None:
+        return None
+    return set(groups.get(services.moderators_group(room.pk), {}))
+
+
+async def test_a_held_message_reaches_the_moderator_live_and_no_member(
+    room, mentee, mentor, moderator, default_filters, fresh_layer
+):
+    call = database_sync_to_async
+    async with (
+        Socket(mentee, room) as jay,
+        Socket(mentor, room) as sam,
+        Socket(moderator, room) as alex,
+    ):
+        for ws in (jay, sam, alex):
+            await ws.receive_type("hello")
+        await jay.send({"type": "send", "body": "text me on 07700 900123", "client_id": "h1"})
+        ack = await jay.receive_type("ack")
+        assert ack["state"] == MessageState.HELD
+
+        held = await alex.receive_type("held")
+        assert held["message"]["id"] == ack["id"]
+        assert held["message"]["body"] == "text me on 07700 900123"
+        assert held["message"]["author"] == {"id": mentee.pk, "name": "Jay Mentee"}
+        assert held["message"]["state"] == "held"
+        assert held["message"]["reason"] == "held: a phone number"
+        # The other member gets nothing, and the author nothing but their ack.
+        assert await sam.nothing(0.5)
+        assert await jay.nothing(0.1)
+
+        # Approved: the member sees it now; the moderator's copy is the same id, as a change.
+        message = await call(Message.objects.get)(pk=ack["id"])
+        await call(services.moderate_message)(
+            message=message, by=moderator, action="approve", reason=""
+        )
+        shown = await sam.receive_type("message")
+        assert shown["message"]["id"] == ack["id"] and shown["change"]
+        again = await alex.receive_type("message")
+        assert (again["message"]["id"], again["change"]) == (ack["id"], shown["change"])
+        assert (await jay.receive_type("message"))["message"]["id"] == ack["id"]
+        assert await alex.nothing()
+
+
+async def test_a_new_members_first_message_reaches_the_moderator_with_why(
+    room, mentee, moderator, fresh_layer, settings
+):
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    async with Socket(mentee, room) as jay, Socket(moderator, room) as alex:
+        await jay.receive_type("hello")
+        await alex.receive_type("hello")
+        # Posted from the page without JavaScript (the service broadcasts): live all the same.
+        await database_sync_to_async(services.post_message)(
+            room=room, author=mentee, body="Hello, I'm new here"
+        )
+        held = await alex.receive_type("held")
+        assert held["message"]["reason"] == "held: a new member's first messages"
+        assert await jay.nothing()
+
+
+async def test_only_moderators_join_the_moderators_group(room, mentee, moderator, fresh_layer):
+    async with Socket(mentee, room) as jay, Socket(moderator, room) as alex:
+        await jay.receive_type("hello")
+        assert (await alex.receive_type("hello"))["moderator"] is True
+        channels = _moderators_group_channels(fresh_layer, room)
+        if channels is not None:
+            assert len(channels) == 1  # the moderator's socket, not the member's
+        # Whatever reaches the group (or a member's socket by mistake) goes to moderators only.
+        event = {"type": "chat.held", "id": 1, "frame": '{"type": "held", "message": {"id": 1}}'}
+        await fresh_layer.group_send(services.moderators_group(room.pk), event)
+        assert (await alex.receive())["type"] == "held"
+        await fresh_layer.group_send(f"user.{mentee.pk}", event)
+        assert await jay.nothing()
+    if channels is not None:
+        assert not _moderators_group_channels(fresh_layer, room)  # left on disconnect
+
+
+async def test_a_moderator_made_a_member_while_connected_gets_no_more_held_messages(
+    room, mentee, moderator, fresh_layer, settings
+):
+    from chat.models import MemberRole, Membership
+
+    call = database_sync_to_async
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    async with Socket(moderator, room) as alex:
+        hello = await alex.receive_type("hello")
+        await call(services.post_message)(room=room, author=mentee, body="first")
+        assert (await alex.receive_type("held"))["message"]["body"] == "first"
+        # Made a member (as the admin would, with nothing told to the socket).
+        await call(Membership.objects.filter(room=room, user=moderator).update)(
+            role=MemberRole.MEMBER
+        )
+        await call(services.post_message)(room=room, author=mentee, body="second")
+        assert await alex.nothing(0.5)
+        channels = _moderators_group_channels(fresh_layer, room)
+        assert not channels  # it left the group (None: not the in-memory layer)
+        # A resume brings no held message either; a member's messages still come.
+        await alex.send({"type": "resume", "after": hello["last_id"]})
+        assert (await alex.receive())["type"] == "resumed"
+        settings.CHAT_NEW_MEMBER_HOLD = 0
+        await call(services.post_message)(room=room, author=mentee, body="third")
+        assert (await alex.receive_type("message"))["message"]["body"] == "third"
+
+
+async def test_a_moderator_who_left_the_room_gets_no_more_held_messages(
+    room, mentee, moderator, fresh_layer, settings
+):
+    from chat.models import Membership
+
+    call = database_sync_to_async
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    async with Socket(moderator, room) as alex:
+        await alex.receive_type("hello")
+        membership = await call(Membership.objects.get)(room=room, user=moderator)
+        await call(services.leave_room)(membership=membership)
+        await call(services.post_message)(room=room, author=mentee, body="anyone there?")
+        assert await alex.nothing(0.5)
+
+
+async def test_a_moderators_resume_brings_the_held_messages_missed(
+    room, mentee, mentor, moderator, fresh_layer, settings
+):
+    call = database_sync_to_async
+    async with Socket(moderator, room) as alex:
+        hello = await alex.receive_type("hello")
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    first = (await call(services.post_message)(room=room, author=mentee, body="one")).message
+    hidden = (await call(services.post_message)(room=room, author=mentee, body="two")).message
+    await call(services.moderate_message)(message=hidden, by=moderator, action="hide", reason="x")
+    settings.CHAT_NEW_MEMBER_HOLD = 0
+    visible = (await call(services.post_message)(room=room, author=mentor, body="three")).message
+    async with Socket(moderator, room) as alex, Socket(mentor, room) as sam:
+        await alex.receive_type("hello")
+        await sam.receive_type("hello")
+        for ws in (alex, sam):
+            await ws.send({"type": "resume", "after": hello["last_id"]})
+        frames = []
+        while (frame := await alex.receive())["type"] != "resumed":
+            frames.append(frame)
+        # The visible message, then the one still waiting (not the one hidden meanwhile).
+        assert [(f["type"], f["message"]["id"]) for f in frames] == [
+            ("message", visible.pk),
+            ("held", first.pk),
+        ]
+        member_frames = []
+        while (frame := await sam.receive())["type"] != "resumed":
+            member_frames.append(frame)
+        assert [f["type"] for f in member_frames] == ["message"]
+
+
+async def test_a_held_message_hidden_leaves_the_moderators_screens_and_cannot_be_approved(
+    room, mentee, mentor, moderator, fresh_layer, settings
+):
+    from django.core.exceptions import ValidationError
+
+    call = database_sync_to_async
+    settings.CHAT_NEW_MEMBER_HOLD = 100
+    async with Socket(moderator, room) as alex, Socket(mentor, room) as sam:
+        await alex.receive_type("hello")
+        await sam.receive_type("hello")
+        held = (await call(services.post_message)(room=room, author=mentee, body="hm")).message
+        await alex.receive_type("held")
+        await call(services.moderate_message)(
+            message=held, by=moderator, action="hide", reason="not for this group"
+        )
+        decided = await alex.receive_type("held_decided")
+        assert (decided["id"], decided["state"]) == (held.pk, "hidden")
+        assert await sam.nothing()
+        # A second moderator's stale Approve does not show it.
+        with pytest.raises(ValidationError):
+            await call(services.moderate_message)(
+                message=held, by=moderator, action="approve", reason=""
+            )
+        assert await sam.nothing()
+    assert (await call(Message.objects.get)(pk=held.pk)).state == MessageState.HIDDEN

@@ -171,7 +171,11 @@ def test_sqlite_and_postgres_agree_on_a_new_members_first_message(mentee, modera
     newcomer_room = make_room(moderators=[moderator])
     Membership.objects.create(room=newcomer_room, user=mentee)
     result = services.post_message(room=newcomer_room, author=mentee, body="Hi all", client_id="n")
-    assert result.message.state == "held" and result.notices == ["held"] and not result.events
+    assert result.message.state == "held" and result.notices == ["held"]
+    # To the room's moderators only, never to the room.
+    assert [(group, event["type"]) for group, event in result.events] == [
+        (services.moderators_group(newcomer_room.pk), "chat.held")
+    ]
     membership = Membership.objects.get(room=newcomer_room, user=mentee)
     assert membership.posted_count == 1 and membership.tokens_at is not None
 

@@ -169,3 +169,22 @@ def test_the_page_form_posts_once_when_sent_twice(client_of, room, mentee):
         )
         assert answer.status_code == 302
     assert Message.objects.filter(room=room, body="Hello all").count() == 1
+
+
+def test_every_frame_type_the_server_sends_is_documented():
+    """docs/chat-protocol.md is enough to write a client: each type of frame the room socket or
+    the chat services put on the wire has its row (or, for hello and pong, its paragraph)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / "chat" / "consumers.py", *sorted((root / "chat" / "services").glob("*.py"))]
+    sent = set()
+    for source in sources:
+        sent |= set(re.findall(r'"type": "([a-z_]+)"', source.read_text()))
+    doc = (root / "docs" / "chat-protocol.md").read_text()
+    server_rows = doc.split("## Server → client", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", server_rows, flags=re.MULTILINE))
+    documented |= {"hello", "pong"}  # under Connecting, and ping's reply
+    assert {"held", "held_decided", "message", "removed"} <= sent
+    assert sent <= documented, sent - documented

@@ -143,7 +143,12 @@ def test_meetups_and_contact_details_are_held(
         result = post(room, mentee, body)
     assert result.message.state == MessageState.HELD
     assert "held" in result.notices
-    assert layer.sent == []  # a held message is never broadcast
+    # Never broadcast to the room: to its moderators' group alone, with why.
+    assert [(group, event["type"]) for group, event in layer.sent] == [
+        (services.moderators_group(room.pk), "chat.held")
+    ]
+    frame = json.loads(layer.sent[0][1]["frame"])
+    assert frame["type"] == "held" and frame["message"]["reason"].startswith("held: ")
 
 
 def test_support_line_numbers_are_not_mistaken_for_contact_details(room, mentee, default_filters):

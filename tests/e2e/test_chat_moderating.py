@@ -1,6 +1,7 @@
 """Moderating from a phone, in Chromium at 390×844 (issue 14): a moderator's open room page gets the
-moderation controls on messages that arrive live, a member's personal mute folds live messages
-too, and the chair of a meeting sees raised hands arrive and gives the word.
+moderation controls on messages that arrive live, and a new member's held message arrives live
+for the moderators (only) to approve; a member's personal mute folds live messages too, and the
+chair of a meeting sees raised hands arrive and gives the word.
 
 As tests/e2e/test_chat.py: the real ASGI application served by uvicorn in a subprocess.
 """
@@ -8,10 +9,12 @@ As tests/e2e/test_chat.py: the real ASGI application served by uvicorn in a subp
 import pytest
 from playwright.sync_api import expect
 
+from accounts.roles import Role
 from chat import services
-from chat.models import Membership, Message, MessageState
+from chat.models import MemberRole, Membership, Message, MessageState
 from tests.chat.conftest import make_room
 from tests.e2e.test_chat import open_as, server  # noqa: F401 - the fixture
+from tests.factories import person
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,6 +83,67 @@ def test_a_moderator_hides_a_live_message_without_reloading(
         expect(jay.get_by_text("Please keep contact details private")).to_be_visible()
     finally:
         for page in (jay, alex, sam):
+            page.context.close()
+
+
+def test_a_new_members_held_message_reaches_the_moderators_live_and_one_approves_it(
+    browser,
+    server,  # noqa: F811
+    mentee,
+    mentor,
+    moderator,
+    assert_accessible,
+):
+    room = make_room(mentor, moderators=[moderator])
+    Membership.objects.create(room=room, user=mentee)  # Jay has just joined: nothing posted yet
+    kim = person(Role.MODERATOR, display_name="Kim Moderator")
+    Membership.objects.create(room=room, user=kim, role=MemberRole.MODERATOR)
+    jay = open_as(browser, server, mentee)
+    alex = open_as(browser, server, moderator)
+    kims_page = open_as(browser, server, kim)
+    sam = open_as(browser, server, mentor)
+    words = "Hello everyone, I have just come out and want to say hi"
+    try:
+        for page in (alex, kims_page, sam, jay):
+            live(page, room)
+        send(jay, words)
+        expect(jay.locator("#chat-status")).to_have_text(
+            "Thanks. A moderator will look at your message before others see it."
+        )
+
+        # Alex's open room page shows it at once, marked, with why and the two controls.
+        on_alexs_screen = alex.locator("#chat-log li", has_text=words)
+        expect(on_alexs_screen).to_have_count(1)
+        expect(on_alexs_screen).to_contain_text("Waiting for a moderator")
+        expect(on_alexs_screen).to_contain_text("held: a new member's first messages")
+        expect(on_alexs_screen.get_by_role("button", name="Approve")).to_be_visible()
+        expect(on_alexs_screen.get_by_role("button", name="Hide")).to_be_visible()
+        assert_accessible(alex)
+        on_kims_screen = kims_page.locator("#chat-log li", has_text=words)
+        expect(on_kims_screen).to_contain_text("Waiting for a moderator")
+        # Members see nothing of it; its author only their own "a moderator will look" note.
+        assert sam.locator("#chat-log li", has_text=words).count() == 0
+        assert jay.locator("#chat-log li", has_text=words).count() == 0
+
+        on_alexs_screen.get_by_role("button", name="Approve").click()
+        expect(alex).to_have_url(f"{server.url}/chat/{room.pk}/")
+        approved = alex.locator("#chat-log li", has_text=words)
+        expect(approved).to_have_count(1)
+        expect(approved).not_to_contain_text("Waiting for a moderator")
+        assert Message.objects.get(body=words).state == MessageState.VISIBLE
+
+        # The member's page shows it now, live; so does its author's.
+        expect(sam.locator("#chat-log li", has_text=words)).to_have_count(1)
+        expect(jay.locator("#chat-log li", has_text=words)).to_have_count(1)
+        # Kim's copy became an ordinary message where it was: one copy, no Approve left.
+        expect(on_kims_screen).to_have_count(1)
+        expect(on_kims_screen).not_to_contain_text("Waiting for a moderator")
+        assert on_kims_screen.get_by_role("button", name="Approve").count() == 0
+        on_kims_screen.locator("summary").click()
+        expect(on_kims_screen.get_by_role("button", name="Hide")).to_be_visible()
+        assert_accessible(sam)
+    finally:
+        for page in (jay, alex, kims_page, sam):
             page.context.close()
 
 

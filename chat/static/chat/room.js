@@ -156,6 +156,57 @@
     return li;
   }
 
+  // --- Held messages, live for the room's moderators ------------------------------------------
+  // A held message as a moderator's screen shows it: marked as waiting, with why, and Approve and
+  // Hide right there (the same endpoint as every moderation form; the server decides). Approving
+  // it reaches every screen as a change, which replaces this one in place.
+  function renderHeld(m) {
+    var li = el("li", { "class": "chat-msg chat-msg--held", id: "m" + m.id, "data-id": String(m.id), "data-state": "held" });
+    var meta = el("p", { "class": "chat-msg__meta" });
+    meta.appendChild(el("strong", {}, m.author.name));
+    meta.appendChild(document.createTextNode(" "));
+    var when = el("time", { datetime: m.created },
+      new Date(m.created).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+    meta.appendChild(when);
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(el("span", { "class": "badge" }, "Waiting for a moderator"));
+    li.appendChild(meta);
+    if (typeof m.reason === "string" && m.reason) { li.appendChild(el("p", { "class": "muted" }, m.reason)); }
+    var body = el("p", { "class": "chat-msg__body" });
+    linkified(body, m.body);
+    li.appendChild(body);
+    var mod = postForm(withId(moderateUrl, "/0/", m.id), "chat-mod-form");
+    mod.appendChild(el("input", { type: "hidden", name: "next", value: "room" }));
+    mod.appendChild(el("label", { "for": "reason-" + m.id }, "Why (for the log, needed to hide it)"));
+    mod.appendChild(el("input", { id: "reason-" + m.id, name: "reason", required: "", maxlength: "300" }));
+    var actions = el("div", { "class": "actions" });
+    // Approving speaks for itself: no reason needed.
+    actions.appendChild(button("Approve", { name: "action", value: "approve", formnovalidate: "" }));
+    actions.appendChild(button("Hide", { name: "action", value: "hide", "class": "button--secondary" }));
+    mod.appendChild(actions);
+    li.appendChild(mod);
+    return li;
+  }
+
+  // Into the list in id order, whenever it arrives.
+  function place(li, id) {
+    var empty = document.getElementById("chat-empty");
+    if (empty) { empty.remove(); }
+    var after = null;
+    var items = log.querySelectorAll("li[data-id]");
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (Number(items[i].getAttribute("data-id")) < id) { after = items[i]; break; }
+    }
+    if (after) { after.after(li); } else { log.prepend(li); }
+  }
+
+  function addHeld(m) {
+    // Already on screen (from the page, an earlier frame, or approved already): leave it be.
+    if (!moderating || !m || document.getElementById("m" + m.id)) { return; }
+    place(renderHeld(m), m.id);
+    say("A message from " + m.author.name + " is waiting for a moderator.");
+  }
+
   // --- Meeting mode: the chair's list of raised hands, kept live ----------------------------------
 
   function handRow(id, name) {
@@ -196,6 +247,13 @@
 
   function add(m) {
     var shown = document.getElementById("m" + m.id);
+    if (shown && shown.getAttribute("data-state") === "held") {
+      // A held message approved: it becomes an ordinary message where it is (no second copy).
+      shown.replaceWith(render(m));
+      lastId = Math.max(lastId, m.id);
+      scheduleRead();
+      return;
+    }
     if (shown) {
       // A change to a message already on screen (edited): show its words now.
       var text = shown.querySelector(".chat-msg__body");
@@ -203,16 +261,8 @@
       linkified(text, m.body);
       return;
     }
-    var empty = document.getElementById("chat-empty");
-    if (empty) { empty.remove(); }
-    var li = render(m);
     // Keep id order even when a message arrives late.
-    var after = null;
-    var items = log.querySelectorAll("li[data-id]");
-    for (var i = items.length - 1; i >= 0; i--) {
-      if (Number(items[i].getAttribute("data-id")) < m.id) { after = items[i]; break; }
-    }
-    if (after) { after.after(li); } else { log.prepend(li); }
+    place(render(m), m.id);
     lastId = Math.max(lastId, m.id);
     scheduleRead();
   }
@@ -253,6 +303,13 @@
         noteChange(frame);
         var gone = document.getElementById("m" + frame.id);
         if (gone) { gone.remove(); }
+        break;
+      }
+      case "held": addHeld(frame.message); break;
+      case "held_decided": {
+        // Hidden or deleted by a moderator before anyone saw it.
+        var decided = document.getElementById("m" + frame.id);
+        if (decided && decided.getAttribute("data-state") === "held") { decided.remove(); }
         break;
       }
       case "resumed": if (frame.last_change) { noteChange({ change: frame.last_change }); } break;
