@@ -22,6 +22,10 @@ An app's AppConfig may define any of these methods; accounts calls them on every
 - ``daily(now) -> None``: the once-a-day sweep (``manage.py run_daily``, run by cron or a systemd
   timer in production): enqueue reminders, expiry warnings and the like as django-tasks tasks.
   It must be safe to run twice on the same day (remember what was sent).
+- ``due(now) -> int``: the every-few-minutes sweep (``manage.py run_due``, run by cron): the
+  time-critical checks that have fallen due (a crisis nobody picked up, a mentor's time to answer
+  that ran out, a reminder whose time has come). Do only what is due now, never queue work ahead;
+  return how many things were done. Safe to run twice (remember what was done).
 - ``personal_data(user) -> Iterable[Section]``: the person's own rows for their "My data"
   download, each row a dict of only the fields that are theirs to receive
   (``<app>/personal_data.py`` builds them with ``accounts.personal_data.section``). Nothing is
@@ -179,3 +183,13 @@ def run_daily(now) -> None:
         hook = getattr(config, "daily", None)
         if hook is not None:
             hook(now)
+
+
+def run_due(now) -> dict[str, int]:
+    """Every app's ``due(now)`` hook, by app label: how many things each did."""
+    done: dict[str, int] = {}
+    for config in apps.get_app_configs():
+        hook = getattr(config, "due", None)
+        if hook is not None:
+            done[config.label] = hook(now) or 0
+    return done

@@ -65,6 +65,13 @@ class ChatConfig(AppConfig):
         escalate_due(now=now)
         purge_blocked_attempts(now=now)
 
+    def due(self, now):
+        """Every few minutes (``manage.py run_due``): crisis items nobody acted on in time are
+        escalated (``manage.py escalate_crises`` does this alone)."""
+        from chat.services.crisis import escalate_due
+
+        return escalate_due(now=now)
+
     def seed_demo(self, personas, stdout):
         from chat.demo import seed
 

@@ -121,6 +121,15 @@ class MentoringConfig(AppConfig):
 
         remind_self_checks_due(now)
 
+    def due(self, now):
+        """Every few minutes (``manage.py run_due``): a chosen mentor's time to answer that ran
+        out (the proposal times out, the mentee's next choice is asked) and meeting reminders
+        whose time has come."""
+        from mentoring.partners.choice import time_out_late_answers
+        from mentoring.tasks import send_due_reminders
+
+        return time_out_late_answers(now) + send_due_reminders(now)
+
     def personal_data(self, user):
         from mentoring.personal_data import sections
 

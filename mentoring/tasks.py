@@ -116,3 +116,36 @@ def enqueue_due_reminders(now) -> int:
         if key not in done:
             queued += queue_reminder(meeting_id=meeting.pk, kind=kind, at=at, now=now)
     return queued
+
+
+def send_due_reminders(now) -> int:
+    """Between daily sweeps (``manage.py run_due``, every few minutes): send, here and now, every
+    reminder whose time has come and that nobody has sent yet, so the two-hours reminder is not
+    lost where the task backend cannot wait. Only reminders already due, never one queued ahead:
+    running this often adds nothing to the task queue. Returns how many meetings were reminded."""
+    from notifications.models import Notification
+
+    meetings = list(
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            match__status=MatchStatus.ACTIVE,
+            starts_at__gt=now + TOO_LATE,
+            starts_at__lte=now + timedelta(days=1),
+        )
+    )
+    wanted = {
+        reminder_key(meeting, kind): (meeting, kind)
+        for meeting in meetings
+        for kind, at in reminder_times(meeting).items()
+        if at <= now
+        # Within three hours only the two-hours reminder helps (send_meeting_reminder says so).
+        and not (kind == ReminderKind.DAY_BEFORE and meeting.starts_at - now < timedelta(hours=3))
+    }
+    done = set(
+        Notification.objects.filter(kind=KIND, key__in=list(wanted)).values_list("key", flat=True)
+    )
+    return sum(
+        send_meeting_reminder.call(meeting_id=meeting.pk, kind=kind) > 0
+        for key, (meeting, kind) in wanted.items()
+        if key not in done
+    )

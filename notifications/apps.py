@@ -19,6 +19,13 @@ class NotificationsConfig(AppConfig):
 
         release_held(now=now)
 
+    def due(self, now):
+        """Every few minutes (``manage.py run_due``): texts and phone notifications whose quiet
+        hours are over (``manage.py send_held`` does this alone)."""
+        from notifications.delivery import release_held
+
+        return release_held(now=now)
+
     def seed_demo(self, personas, stdout):
         from notifications.demo import seed_demo
 

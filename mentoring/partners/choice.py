@@ -5,9 +5,10 @@ else, or asks the coordinator to choose. The chosen mentor is asked at once and 
 passes with no answer the proposal is marked timed out and the next choice is asked (the mentee
 is told plainly), or the coordinators are told when no choice is left.
 
-Two mechanisms make sure the time-out happens: a django-tasks task deferred to the moment it is
-due (when the backend can defer) and ``time_out_late_answers`` in the daily sweep. Both are safe
-to run twice.
+Three mechanisms make sure the time-out happens: a django-tasks task deferred to the moment it is
+due (when the backend can defer), and ``time_out_late_answers`` in mentoring's ``due`` hook
+(``manage.py run_due``, cron every few minutes: on time where the backend cannot wait, as the
+default one cannot) and in the daily sweep. All are safe to run twice.
 """
 
 from __future__ import annotations

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import render
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 
 from accounts.models import User
 from accounts.roles import Role
@@ -20,6 +24,24 @@ def _posted(request):
 def _require_mentee(user: User) -> None:
     if not user.has_role(Role.MENTEE):
         raise Http404
+
+
+def _act_on(
+    request, pk: int, action: Callable, success: str, *, access: Callable, back: str
+) -> HttpResponse:
+    """One button on a match or meeting page: open the thing with ``access(user, pk)`` (404 when
+    it is not theirs), run ``action(thing)`` (a service call), say ``success`` or the service's
+    plain refusal, and go back to the ``back`` page of the thing. A PermissionDenied is a 404."""
+    thing = access(request.user, pk)
+    try:
+        action(thing)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect(back, pk=thing.pk)
 
 
 # --- Home ---------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,6 +21,7 @@ from mentoring.permissions import (
     can_see_meeting,
     is_coordinator,
 )
+from mentoring.views.base import _act_on
 
 
 def match_detail(request, pk: int):
@@ -75,17 +78,7 @@ def match_suggest_service(request, pk: int):
     return redirect("mentoring:match", pk=match.pk)
 
 
-def _match_action(request, pk: int, action, success: str):
-    match = access_match(request.user, pk)
-    try:
-        action(match)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect("mentoring:match", pk=match.pk)
+_match_action = partial(_act_on, access=access_match, back="mentoring:match")
 
 
 @require_POST

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -15,7 +17,7 @@ from mentoring import calendar, forms, services
 from mentoring.models import MeetingNote
 from mentoring.partners.selectors import gate_meeting_defaults
 from mentoring.permissions import access_match, access_meeting, is_coordinator
-from mentoring.views.base import _posted
+from mentoring.views.base import _act_on, _posted
 from notifications.calendar import ics_response, wants_details
 
 
@@ -125,17 +127,7 @@ def meeting_cancel(request, pk: int):
     )
 
 
-def _meeting_action(request, pk: int, action, success: str):
-    meeting = access_meeting(request.user, pk)
-    try:
-        action(meeting)
-    except PermissionDenied:
-        raise Http404 from None
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)
-    return redirect("mentoring:meeting", pk=meeting.pk)
+_meeting_action = partial(_act_on, access=access_meeting, back="mentoring:meeting")
 
 
 @require_POST
