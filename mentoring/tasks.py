@@ -88,20 +88,25 @@ def queue_reminder(*, meeting_id: int, kind: str, at, now) -> bool:
     return False
 
 
+def _planned_meetings(now, *, until) -> list[Meeting]:
+    """Planned meetings of active matches starting from too late to remind, up to ``until``."""
+    return list(
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            match__status=MatchStatus.ACTIVE,
+            starts_at__gt=now + TOO_LATE,
+            starts_at__lte=until,
+        )
+    )
+
+
 def enqueue_due_reminders(now) -> int:
     """The daily safety net: queue every reminder due within the next day. One already sent is
     not sent again (its notice exists), so running this twice is safe."""
     from notifications.models import Notification
 
     horizon = now + timedelta(days=1, hours=2)
-    meetings = list(
-        Meeting.objects.filter(
-            status=MeetingStatus.PLANNED,
-            match__status=MatchStatus.ACTIVE,
-            starts_at__gt=now + TOO_LATE,
-            starts_at__lte=horizon + timedelta(days=1),
-        )
-    )
+    meetings = _planned_meetings(now, until=horizon + timedelta(days=1))
     wanted = {
         reminder_key(meeting, kind): (meeting, kind, at)
         for meeting in meetings
@@ -125,14 +130,7 @@ def send_due_reminders(now) -> int:
     running this often adds nothing to the task queue. Returns how many meetings were reminded."""
     from notifications.models import Notification
 
-    meetings = list(
-        Meeting.objects.filter(
-            status=MeetingStatus.PLANNED,
-            match__status=MatchStatus.ACTIVE,
-            starts_at__gt=now + TOO_LATE,
-            starts_at__lte=now + timedelta(days=1),
-        )
-    )
+    meetings = _planned_meetings(now, until=now + timedelta(days=1))
     wanted = {
         reminder_key(meeting, kind): (meeting, kind)
         for meeting in meetings

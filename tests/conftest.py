@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
+from django.utils import timezone
 
 from accounts.roles import Role
 from tests.factories import person
@@ -150,3 +151,18 @@ def admin_user(db):
 @pytest.fixture
 def outsider(db):
     return person(display_name="Olly Outsider")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fake clock: ``clock.set(moment)`` makes ``timezone.now()`` return it."""
+
+    class Clock:
+        moment = timezone.now()
+
+        def set(self, moment):
+            self.moment = moment
+
+    fake = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: fake.moment)
+    return fake

@@ -7,7 +7,6 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from accounts.roles import Role
 from mentoring import services as mentoring_services
@@ -20,21 +19,6 @@ from tests.factories import person
 from tests.mentoring.factories import cleared_mentor, match_between, meeting_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """A fake clock: ``clock.set(moment)`` makes ``timezone.now()`` return it."""
-
-    class Clock:
-        moment = timezone.now()
-
-        def set(self, moment):
-            self.moment = moment
-
-    fake = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: fake.moment)
-    return fake
 
 
 def run_due() -> str:

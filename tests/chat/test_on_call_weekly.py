@@ -32,21 +32,6 @@ def at(year, month, day, hour, minute=0) -> datetime:
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """A fake clock: ``clock.set(moment)`` makes ``timezone.now()`` return it."""
-
-    class Clock:
-        moment = timezone.now()
-
-        def set(self, moment):
-            self.moment = moment
-
-    fake = Clock()
-    monkeypatch.setattr(timezone, "now", lambda: fake.moment)
-    return fake
-
-
-@pytest.fixture
 def nia(db):
     return person(Role.MODERATOR, display_name="Nia Nightshift")
 
