@@ -101,6 +101,19 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def stamp(ns: int) -> str:
+    """The send time in a message body, as the filters will never read it: hex in threes with a
+    "g" between ("t1a2g3b4g..."). Plain hex once held a post as a phone number (contact details
+    held for a moderator, so lost to the members): once the clock's hex began with 7 and its first
+    ten characters were digits, "t75490696811" read as a UK mobile without its 0."""
+    digits = f"{ns:x}"
+    return "t" + "g".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+
+
+def read_stamp(body: str) -> int:
+    return int(body.rsplit(" t", 1)[-1].replace("g", ""), 16)
+
+
 # --- Data ---------------------------------------------------------------------------------------
 
 
@@ -201,7 +214,7 @@ class Client:
                 kind = frame.get("type")
                 if kind == "message":
                     message = frame["message"]
-                    sent_at = int(message["body"].rsplit(" t", 1)[-1], 16)
+                    sent_at = read_stamp(message["body"])
                     self.seen.setdefault(message["id"], (now - sent_at) / 1e6)
                 elif kind == "ack":
                     self.acks[frame["client_id"]] = frame["id"]
@@ -223,8 +236,7 @@ class Client:
             self.closed = True
 
     async def send_chat(self, cid: str) -> None:
-        # "t" + hex: never mistaken for a phone number by the boundaries filter.
-        body = f"bench {cid} t{time.perf_counter_ns():x}"
+        body = f"bench {cid} {stamp(time.perf_counter_ns())}"
         await self._send({"type": "send", "body": body, "client_id": cid})
 
     async def send_bare(self, seq: int) -> None:
