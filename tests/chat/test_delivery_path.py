@@ -208,14 +208,25 @@ def _one_thread(monkeypatch):
     monkeypatch.setattr("django.conf.settings.CHAT_DB_THREADS", 1)
 
 
-@pytest.mark.postgres
-async def test_a_post_on_a_kept_connection_makes_no_health_check_round_trip(
-    room, mentee, persistent_connections, monkeypatch
-):
+@pytest.fixture
+def socket_post(persistent_connections, monkeypatch):
+    """``post_message`` as the room socket calls it, on one pool thread's kept connection."""
     from chat.consumers import _db
 
     _one_thread(monkeypatch)
-    post = _db(services.post_message)
+
+    async def post(**kwargs):
+        # Made inside the test's event loop: each loop has its own pool.
+        return await _db(services.post_message)(**kwargs)
+
+    return post
+
+
+@pytest.mark.postgres
+async def test_a_post_on_a_kept_connection_makes_no_health_check_round_trip(
+    room, mentee, persistent_connections, socket_post
+):
+    post = socket_post
     await post(room=room.pk, author=mentee, body="first", client_id="k0", broadcast=False)
     persistent_connections.clear()
     for n in range(1, 4):
@@ -240,15 +251,12 @@ def _kill(pid: int) -> bool:
 
 
 @pytest.mark.postgres
-async def test_a_killed_connection_is_replaced_and_the_post_saved_once(
-    room, mentee, persistent_connections, monkeypatch
-):
+async def test_a_killed_connection_is_replaced_and_the_post_saved_once(room, mentee, socket_post):
     from asgiref.sync import sync_to_async
 
     from chat.consumers import _db
 
-    _one_thread(monkeypatch)
-    post = _db(services.post_message)
+    post = socket_post
     await post(room=room.pk, author=mentee, body="before", client_id="b1", broadcast=False)
     # The pool thread's connection is killed while it waits (as a restart of PostgreSQL would).
     assert await sync_to_async(_kill)(await _db(_backend_pid)())
