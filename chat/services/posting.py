@@ -74,8 +74,9 @@ def post_message(
     """Save a message from ``author`` in ``room`` as visible or held, or refuse with ChatError.
 
     Checks, in order: length, membership, a retry of the same ``client_id`` (returns the stored
-    message, nothing broadcast again), read-only, mute, meeting mode, slow mode, rate limit, word
-    filters and the boundaries policy, new members' first messages. Broadcast after commit: a
+    message and broadcasts it again, in case its first broadcast never went), read-only, mute,
+    meeting mode, slow mode, rate limit, word filters and the boundaries policy, new members'
+    first messages. Broadcast after commit: a
     visible message to the room, a held one to the room's moderators only. With
     ``broadcast=False`` the caller sends ``result.events`` itself (the websocket consumer does, on
     its own event loop, once this has returned and so committed).
@@ -356,7 +357,8 @@ def _post_locked(
         existing = Message.objects.get(pk=membership.retried_id)
         if existing.room_id != room_id:
             return ChatError("malformed", _("That message id was used in another room."))
-        return PostResult(message=existing, duplicate=True)
+        existing.author = author
+        return PostResult(message=existing, duplicate=True, events=_events_again(existing))
     now = timezone.now()
     decision = _decide(membership=membership, author=author, body=body, now=now)
     if decision.refusal is not None:
@@ -384,6 +386,19 @@ def _post_locked(
     if decision.verdict.crisis:
         events.extend(_alert_moderators(room=room, message=message))
     return PostResult(message=message, notices=decision.notices, events=events)
+
+
+def _events_again(message: Message) -> list[tuple[str, dict]]:
+    """A retried post that was stored already is broadcast again, as it is now: its first
+    broadcast may never have gone (the server process died between the commit and the send,
+    and the author's page re-sends what was never acknowledged), and members who saw later
+    messages would not get it from a resume either. Sockets that have it pass it over (the
+    consumer sends an id once per connection). ``author`` must be loaded."""
+    if message.state == MessageState.VISIBLE:
+        return [(f"room.{message.room_id}", message_event(message))]
+    if message.state == MessageState.HELD:
+        return [(moderators_group(message.room_id), held_event(message))]
+    return []  # hidden or deleted since: nothing to show
 
 
 # What the checks read, compared again in the statement that saves the message: if any changed

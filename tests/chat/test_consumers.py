@@ -104,6 +104,36 @@ async def test_send_is_acknowledged_with_stored_id_and_reaches_others(
         assert await database_sync_to_async(Message.objects.count)() == 1
 
 
+async def test_a_retry_of_a_message_whose_broadcast_never_went_reaches_the_room(
+    room, mentee, mentor, fresh_layer
+):
+    """Jay's server process died between saving "on my way" and broadcasting it; Sam, connected
+    elsewhere, has since seen a later message, so a resume after the newest id would skip it.
+    Jay's page re-sends what was never acknowledged: Sam gets it then, once."""
+    async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:
+        await jay.receive_type("hello")
+        await sam.receive_type("hello")
+        stored = await database_sync_to_async(services.post_message)(
+            room=room, author=mentee, body="on my way", client_id="lost1", broadcast=False
+        )
+        await sam.send({"type": "send", "body": "see you there", "client_id": "s1"})
+        later = (await sam.receive_type("ack"))["id"]
+        assert later > stored.message.pk
+        assert (await jay.receive_type("message"))["message"]["id"] == later
+        while (await sam.receive_type("message"))["message"]["id"] != later:
+            pass  # Sam's own message, on Sam's screen
+        await jay.send({"type": "send", "body": "on my way", "client_id": "lost1"})
+        again = await jay.receive_type("ack")
+        assert again["id"] == stored.message.pk and again["duplicate"] is True
+        frame = await sam.receive_type("message")
+        assert frame["message"]["id"] == stored.message.pk
+        assert frame["message"]["body"] == "on my way"
+        # A second retry is passed over by sockets that have it.
+        await jay.send({"type": "send", "body": "on my way", "client_id": "lost1"})
+        await jay.receive_type("ack")
+        assert await sam.nothing()
+
+
 async def test_xss_payloads_travel_as_plain_text(room, mentee, mentor, fresh_layer):
     payload = '<img src=x onerror=alert(1)><script>alert("x")</script>'
     async with Socket(mentee, room) as jay, Socket(mentor, room) as sam:

@@ -76,7 +76,24 @@ def test_retry_with_same_client_id_returns_stored_message_once(
         second = post(room, mentee, "hello", client_id="abc-1")
     assert second.duplicate and second.message.pk == first.message.pk
     assert Message.objects.count() == 1
-    assert layer.types() == ["chat.message"]
+    # Broadcast again, the same message (its first broadcast may have died with its process);
+    # sockets that have it pass it over (tests/chat/test_consumers.py).
+    assert [(g, e["type"], e["id"]) for g, e in layer.sent] == [
+        (f"room.{room.pk}", "chat.message", first.message.pk)
+    ] * 2
+
+
+def test_retry_of_a_message_hidden_since_is_not_broadcast_again(
+    room, mentee, moderator, layer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(room, mentee, "hello", client_id="abc-2")
+    services.moderate_message(message=first.message, by=moderator, action="hide", reason="test")
+    layer.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post(room, mentee, "hello", client_id="abc-2")
+    assert second.duplicate and second.message.pk == first.message.pk
+    assert layer.types() == []
 
 
 def test_flood_is_rate_limited(room, mentee, settings):
