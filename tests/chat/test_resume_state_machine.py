@@ -178,12 +178,13 @@ class ResumeMachine(RuleBasedStateMachine):
             assert message_id not in tab.on_connection, f"{message_id} delivered twice to {tab}"
             # Sends never overlap in this harness (each waits for its ack), so ids commit in
             # order and even live delivery is in id order (docs/chat-protocol.md allows
-            # otherwise for messages committed at the same moment), but for a retried message
-            # broadcast again to a connection that never had it.
+            # otherwise for messages committed at the same moment), but for a message sent
+            # again: its retry broadcasts it (again, or for the first time if its socket went
+            # between the commit and the broadcast) to connections that never had it.
             assert (
                 not tab.on_connection
                 or message_id > tab.on_connection[-1]
-                or client_id in self.layer.sent_again
+                or self.sends[client_id] > 1
             ), f"{tab} got {message_id} after {tab.on_connection[-1]}"
             assert client_id not in self.held, "a held message reached a screen"
             assert message["author"]["id"] == self.authors[client_id]
@@ -304,6 +305,7 @@ class ResumeMachine(RuleBasedStateMachine):
         for _ in range(earlier):
             tab = self.tabs[0]
             client_id, body = self._new_message(tab)
+            self.sends[client_id] += 1
             result = services.post_message(
                 room=self.room, author=tab.user, body=body, client_id=client_id, broadcast=False
             )
